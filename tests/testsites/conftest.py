@@ -1,0 +1,52 @@
+"""One range per test session (seed 11, 2,000 listings), served on loopback, with its ground truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from testsites.apps.common import RangeSettings
+from testsites.serve import Range, running
+from testsites.world import World
+
+SEED, LISTINGS = 11, 2000
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Range]:
+    settings = RangeSettings(state_dir=tmp_path_factory.mktemp("range"), rate_limit=10_000, rate_burst=10_000)
+    with running(World(seed=SEED, listings=LISTINGS), settings) as rng:
+        yield rng
+
+
+@pytest.fixture(scope="session")
+def truth(served: Range, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    path = tmp_path_factory.mktemp("truth") / "truth.jsonl"
+    served.write_truth(path)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture()
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        session.trust_env = False  # never let an environment proxy carry loopback traffic elsewhere
+        yield session
+
+
+def of_type(truth: list[dict], record_type: str, **match: object) -> list[dict]:
+    return [r for r in truth if r["type"] == record_type and all(r.get(k) == v for k, v in match.items())]
+
+
+def onion_session(proxy_url: str) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {"http": proxy_url, "https": proxy_url}
+    return session
+
+
+def state(rng: Range) -> dict:
+    return json.loads((Path(rng.settings.state_dir) / "range.json").read_text())

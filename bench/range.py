@@ -70,7 +70,10 @@ async def load(urls: list[str]) -> tuple[int, int]:
             nonlocal pages, size
             while time.monotonic() < deadline:
                 async with s.get(rnd.choice(urls)) as r:
-                    size += len(await r.read())
+                    body = await r.read()
+                    if r.status >= 500:
+                        raise RuntimeError(f"{r.url}: HTTP {r.status}")
+                    size += len(body)
                     pages += 1
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
     return pages, size

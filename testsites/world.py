@@ -349,6 +349,7 @@ class World:
             shown.append("pgp")
         if site in CHANNELS:  # the link key shared with the operator's market account first
             shown = [k for k in shown if k != "pgp"] or ["telegram"]
+        shown = list(dict.fromkeys(shown))  # one actor's two links may use the same key
         pgp = None
         if "pgp" in shown:
             shown.remove("pgp")

@@ -137,6 +137,14 @@ def test_epoch_one_served_shop_offline_and_mirror_rotated(tmp_path: Path) -> Non
             assert session.get(f"http://{rng.world.onions['market_a'][-1]}/", timeout=5).status_code == 200
 
 
+def test_every_account_of_a_large_world_resolves() -> None:
+    world = World(seed=SEED, listings=20_000)
+    for site, accounts in world.accounts.items():
+        for name in accounts:
+            account = world.account(site, name)
+            assert len({i["value"] for i in account.identifiers}) == len(account.identifiers)
+
+
 def test_large_range_starts_without_generating_listings(tmp_path: Path) -> None:
     world = World(seed=SEED, listings=100_000)
     with running(world, RangeSettings(state_dir=tmp_path)) as rng:

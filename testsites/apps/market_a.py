@@ -22,7 +22,8 @@ DRUG_CLASSES = ("opioid", "stimulant", "cannabis", "empathogen", "psychedelic", 
 STYLE = """body{background:#14161a;color:#d8d8d8;font:14px Verdana,sans-serif;margin:0}
 header{background:#2b1d3a;padding:12px 24px;border-bottom:3px solid #a07bd6}header a{color:#e6d6ff}
 .wrap{display:flex}.side{width:220px;padding:16px;background:#1c1f24}.side a{color:#b9a3e3;display:block}
-.main{flex:1;padding:16px 24px}.card{border:1px solid #333;padding:10px;margin:8px 0;background:#1b1d22}
+.main{flex:1;padding:16px 24px}.main a{color:#c9b3f3}
+.card{border:1px solid #333;padding:10px;margin:8px 0;background:#1b1d22}
 .card a.title{color:#fff;font-weight:bold}.price{color:#7fd67f}.pager a{margin:0 4px;color:#b9a3e3}
 pre.pgp{font-size:11px;background:#0f1013;padding:8px;overflow:auto}footer{padding:16px;color:#777}
 footer a{color:#888;margin-right:12px}table.info td{padding:3px 10px 3px 0}"""

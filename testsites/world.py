@@ -332,8 +332,9 @@ class World:
         shown: list[str] = []
         pos = actor.sites.index(site)
         for i in range(len(actor.sites) - 1):  # the link between site i and i+1
-            if pos in (i, i + 1):
-                shown.append(link_keys[_rng(self.seed, "link", actor.id, i).randrange(len(link_keys))])
+            key = link_keys[_rng(self.seed, "link", actor.id, i).randrange(len(link_keys))]
+            if pos in (i, i + 1) and key not in shown:  # both links of a middle site may use the same key
+                shown.append(key)
         by_role = {"drug": ("telegram", "session_id", "XMR", "BTC", "wickr", "threema"),
                    "precursor": ("wickr", "telegram", "email", "phone", "BTC", "TRX"),
                    "other": ("telegram", "xmpp", "BTC", "XMR", "email"),
@@ -349,7 +350,6 @@ class World:
             shown.append("pgp")
         if site in CHANNELS:  # the link key shared with the operator's market account first
             shown = [k for k in shown if k != "pgp"] or ["telegram"]
-        shown = list(dict.fromkeys(shown))  # one actor's two links may use the same key
         pgp = None
         if "pgp" in shown:
             shown.remove("pgp")

@@ -1,5 +1,8 @@
 """The `narcwatch` command line: one typer app, one sub-app per stage."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from testsites.cli import app as range_app
@@ -14,6 +17,38 @@ def demo(seed: int = 7, listings: int = 2000) -> None:
     from testsites.demo import run_demo
 
     run_demo(seed=seed, listings=listings)
+
+
+@app.command()
+def crawl(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source names from the config; all when omitted.")] = None,
+    config: Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")] = Path(
+        "config/sources.yaml"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: items, evidence, history, reports.")] = Path(
+        "crawl-out"),
+    secrets_file: Annotated[Path | None, typer.Option("--secrets", help="KEY=value file for login fields.")] = None,
+) -> None:
+    """Crawl configured sources with evidence capture; a crawl that was killed resumes where it stopped."""
+    from rich.console import Console
+
+    from crawlers.config import ConfigError, Secrets, load_sources
+    from crawlers.run import crawl as run_crawl
+    from crawlers.run import report_table
+
+    console = Console(stderr=True)
+    try:
+        cfg = load_sources(config)
+        chosen = cfg.select(sources)
+        secrets_path = secrets_file or (Path(cfg.defaults.secrets_file) if cfg.defaults.secrets_file else None)
+        result = run_crawl(chosen, out=out, secrets=Secrets(secrets_path), console=console)
+    except ConfigError as exc:
+        console.print(f"[red]Configuration error[/]\n{exc}")
+        raise typer.Exit(2) from None
+    Console().print(report_table(result))
+    console.print(f"Report: {result.run_dir / 'report.json'}  Items: {result.run_dir / 'items'}  "
+                  f"Evidence: {result.run_dir / 'evidence'}")
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

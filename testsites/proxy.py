@@ -41,7 +41,7 @@ def _normalise(host: str) -> str:
     return host.strip().rstrip(".").lower()
 
 
-def _check_loopback(host: str) -> None:
+def _check_loopback(host: str, what: str = "route target") -> None:
     """Refuse routes that leave the machine: the range must never contact anything real."""
     if host == "localhost":
         return
@@ -50,7 +50,7 @@ def _check_loopback(host: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(f"route target {host!r} is not a loopback address")
+        raise ValueError(f"{what} {host!r} is not a loopback address")
 
 
 class OnionProxy:
@@ -71,12 +71,17 @@ class OnionProxy:
         log: list[tuple[str, str]] | None = None,
         handshake_timeout: float = 10.0,
         connect_timeout: float = 10.0,
+        source_address: str | None = None,
     ) -> None:
+        if source_address is not None:
+            _check_loopback(source_address, "source address")
         self.host = host
         self.port = port
         self.allow_loopback_ip = allow_loopback_ip
         self.handshake_timeout = handshake_timeout
         self.connect_timeout = connect_timeout
+        # Local address of upstream connections (e.g. 127.0.0.2), so a site can tell proxied visits from direct ones.
+        self.source_address = source_address
         # (hostname, outcome) per request; pass a shared list to merge logs of several components.
         self.log: list[tuple[str, str]] = [] if log is None else log
         self.stats: dict[str, Any] = {
@@ -316,7 +321,8 @@ class OnionProxy:
         self.stats["upstream"] += 1
         try:
             async with asyncio.timeout(self.connect_timeout):
-                pair = await asyncio.open_connection(*target)
+                local_addr = (self.source_address, 0) if self.source_address else None
+                pair = await asyncio.open_connection(*target, local_addr=local_addr)
         except ConnectionRefusedError:
             await self._refuse(writer, name, REP_CONNECTION_REFUSED, "upstream_refused")
             return None

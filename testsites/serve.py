@@ -94,6 +94,18 @@ class Range:
                  "captcha_dir": str(self.settings.state_dir / "market_b_captcha"),
                  "secrets_file": str(self.secrets_file)}
         (self.settings.state_dir / "range.json").write_text(json.dumps(state, indent=2))
+        (self.settings.state_dir / "range.env").write_text("".join(f"{k}={v}\n" for k, v in self.env().items()))
+
+    def env(self) -> dict[str, str]:
+        """Addresses as environment variables: config/sources.yaml reads them (its defaults.env_file)."""
+        urls = self.urls
+        mirrors = [f"http://{h}" for h in self.world.onions.get("market_a", [])[1:]]
+        return {"RANGE_STATE": str(self.settings.state_dir), "RANGE_PROXY": self.proxy.url if self.proxy else "",
+                "RANGE_MARKET_A_URL": urls["market_a"], "RANGE_MARKET_A_MIRRORS": " ".join(mirrors),
+                "RANGE_MARKET_B_URL": urls["market_b"], "RANGE_MARKET_C_URL": urls["market_c"],
+                "RANGE_SHOP_URL": urls["shop"], "RANGE_FORUM_URL": urls["forum"],
+                "RANGE_CHANNELS_URL": urls["channel_ua"],
+                "RANGE_CAPTCHA_DIR": str(self.settings.state_dir / "market_b_captcha")}
 
     def write_truth(self, path: Path) -> int:
         return write_truth(self.world, self.urls, path)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.testsites.conftest import of_type
+from tests.conftest import of_type
 from testsites.serve import Range
 
 

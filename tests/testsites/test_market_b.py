@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from tests.testsites.conftest import SEED, of_type, onion_session
+from tests.conftest import SEED, of_type, onion_session
 from testsites.apps.common import RangeSettings
 from testsites.apps.market_b import demo_credentials
 from testsites.serve import Range, running

@@ -8,8 +8,8 @@ import pytest
 import requests
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.conftest import of_type
 from tests.testsites.browser import chromium
-from tests.testsites.conftest import of_type
 from testsites.serve import Range
 
 

@@ -11,7 +11,7 @@ import pgpy
 import pytest
 import requests
 
-from tests.testsites.conftest import of_type, onion_session
+from tests.conftest import of_type, onion_session
 from testsites.serve import Range
 
 HREF = re.compile(r'href="([^"]+)"')

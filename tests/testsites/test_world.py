@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.testsites.conftest import LISTINGS, SEED, of_type, onion_session
+from tests.conftest import LISTINGS, SEED, of_type, onion_session
 from tests.testsites.oracles import CHECKSUMMED, identifier_valid
 from testsites.apps.common import RangeSettings
 from testsites.serve import Range, running, write_truth

@@ -28,7 +28,7 @@ async function feed() {
     list.insertAdjacentHTML("beforeend", page.items.map(card).join(""));
     cursor = page.next;
     loading = false;
-    if (cursor === null) sentinel.textContent = "Ende · Fin";
+    if (cursor === null) { sentinel.textContent = "Ende · Fin"; sentinel.classList.add("end"); }
     else if (sentinel.getBoundingClientRect().top < window.innerHeight) more();
   }
   new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more(); }).observe(sentinel);

@@ -1,4 +1,4 @@
-"""One range per test session (seed 11, 2,000 listings), served on loopback, with its ground truth."""
+"""Shared fixtures: one test range per session (seed 11, 2,000 listings), served on loopback, with its ground truth."""
 
 from __future__ import annotations
 

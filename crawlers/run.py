@@ -118,8 +118,9 @@ def crawl(sources: list[Source], *, out: Path, secrets: Secrets, console: Consol
 
     base = get_project_settings()
     base.setmodule("crawlers.settings", priority="project")
-    base.setdict({"LOG_FILE": str(run_dir / "crawl.log"), "LOG_FILE_APPEND": True}, priority="cmdline")
-    process = AsyncCrawlerProcess(base, install_root_handler=True)
+    base.setdict({"LOG_FILE": str(run_dir / "crawl.log"), "LOG_FILE_APPEND": True, "LOG_INSTALL_ROOT_HANDLER": True},
+                 priority="cmdline")
+    process = AsyncCrawlerProcess(base)
     crawlers: dict[str, Crawler] = {}
     running: dict[str, Any] = {}
     for source in sources:
@@ -190,11 +191,25 @@ def _run_with_progress(process: AsyncCrawlerProcess, crawlers: dict[str, Crawler
 
 def report_table(result: RunResult) -> Table:
     table = Table(title=f"Crawl run {result.run_id}" + (" (resumed)" if result.resumed else ""))
-    for col in ("source", "finish", "pages", "items", "new", "changed", "vanished", "errors", "evidence"):
-        table.add_column(col, justify="left" if col in ("source", "finish") else "right")
+    for col in ("source", "status", "pages", "listings", "vendors", "posts", "new", "changed", "vanished", "errors",
+                "evidence"):
+        table.add_column(col, justify="left" if col in ("source", "status") else "right")
     for name, r in result.reports.items():
-        errors = ", ".join(f"{k}: {v}" for k, v in sorted(r["errors"].items())) or "0"
-        table.add_row(name, str(r["finish_reason"]), str(r["pages"]), str(sum(r["items"].values())),
-                      str(r["changes"].get("new", 0)), str(r["changes"].get("changed", 0)), str(r["vanished"]),
-                      errors, f"{r['evidence']['records']} rec / {len(r['evidence_files'])} files")
+        items, changes = r["items"], r["changes"]
+        table.add_row(name, str(r["finish_reason"]), str(r["pages"]), str(items.get("listing", 0)),
+                      str(items.get("vendor", 0)), str(items.get("post", 0)), str(changes.get("new", 0)),
+                      str(changes.get("changed", 0)), str(r["vanished"]), str(sum(r["errors"].values())),
+                      str(r["evidence"]["records"]))
     return table
+
+
+def problems_table(result: RunResult) -> Table | None:
+    """Errors and notable events by kind, with one example each: what the analyst should look at."""
+    table = Table(title="What went wrong or was bounded", show_lines=False)
+    for col in ("source", "kind", "count", "example"):
+        table.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
+    for name, r in result.reports.items():
+        for kind, count in sorted({**r["errors"], **r["events"]}.items()):
+            example = (r["examples"].get(kind) or [{}])[0]
+            table.add_row(name, kind, str(count), f"{example.get('url', '')}\n{example.get('message', '')}".strip())
+    return table if table.row_count else None

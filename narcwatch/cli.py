@@ -33,7 +33,7 @@ def crawl(
 
     from crawlers.config import ConfigError, Secrets, load_sources
     from crawlers.run import crawl as run_crawl
-    from crawlers.run import report_table
+    from crawlers.run import problems_table, report_table
 
     console = Console(stderr=True)
     try:
@@ -45,6 +45,9 @@ def crawl(
         console.print(f"[red]Configuration error[/]\n{exc}")
         raise typer.Exit(2) from None
     Console().print(report_table(result))
+    problems = problems_table(result)
+    if problems is not None:
+        Console().print(problems)
     console.print(f"Report: {result.run_dir / 'report.json'}  Items: {result.run_dir / 'items'}  "
                   f"Evidence: {result.run_dir / 'evidence'}")
     if not result.ok:

@@ -14,11 +14,13 @@ from testsites.serve import Range, running
 from testsites.world import World
 
 SEED, LISTINGS = 11, 2000
+PROXY_SOURCE = "127.0.0.2"  # the range's proxy connects to sites from here; direct visitors come from 127.0.0.1
 
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Range]:
-    settings = RangeSettings(state_dir=tmp_path_factory.mktemp("range"), rate_limit=10_000, rate_burst=10_000)
+    settings = RangeSettings(state_dir=tmp_path_factory.mktemp("range"), rate_limit=10_000, rate_burst=10_000,
+                             proxy_source=PROXY_SOURCE)
     with running(World(seed=SEED, listings=LISTINGS), settings) as rng:
         yield rng
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from testsites.apps import channels, forum, market_a, market_b, market_c, shop
-from testsites.apps.common import SETTINGS_KEY, RangeSettings
+from testsites.apps.common import PEERS_KEY, SETTINGS_KEY, RangeSettings, record_peer
 from testsites.proxy import OnionProxy
 from testsites.world import CHANNELS, SITES, World
 
@@ -31,6 +32,7 @@ class Range:
         self.ports: dict[str, int] = {}
         self.proxy: OnionProxy | None = None
         self._runners: list[web.AppRunner] = []
+        self._apps_by_key: dict[str, web.Application] = {}
 
     def _apps(self) -> dict[str, web.Application]:
         w = self.world
@@ -39,11 +41,14 @@ class Range:
                 "channels": channels.build(w)}
         for app in apps.values():
             app[SETTINGS_KEY] = self.settings
+            app[PEERS_KEY] = Counter()
+            app.middlewares.insert(0, record_peer)
         return {k: v for k, v in apps.items() if k not in SITES or w.site_online(k)}
 
     async def start(self) -> None:
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
-        for key, app in self._apps().items():
+        self._apps_by_key = self._apps()
+        for key, app in self._apps_by_key.items():
             runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
             await runner.setup()
             port = self.base_port + OFFSETS[key] if self.base_port else 0
@@ -54,7 +59,7 @@ class Range:
         routes = {h: (self.host, self.ports[s]) for s, hosts in self.world.onions.items() for h in hosts
                   if s in self.ports}
         proxy_port = self.base_port + OFFSETS["proxy"] if self.base_port else 0
-        self.proxy = OnionProxy(routes, host=self.host, port=proxy_port)
+        self.proxy = OnionProxy(routes, host=self.host, port=proxy_port, source_address=self.settings.proxy_source)
         await self.proxy.start()
         self._write_state()
 
@@ -64,6 +69,10 @@ class Range:
         for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()
+
+    def peers(self) -> dict[str, Counter[str]]:
+        """Requests per client address, per site (a copy): who visited, through the proxy or directly."""
+        return {key: Counter(app[PEERS_KEY]) for key, app in self._apps_by_key.items()}
 
     def direct_url(self, site: str) -> str:
         key = "channels" if site in CHANNELS else site

@@ -8,14 +8,14 @@ import json
 import os
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
 from crawlers.evidence import verify_evidence, verify_warc
 from narcwatch.models import Evidence
-from tests.conftest import of_type
+from tests.conftest import PROXY_SOURCE, of_type
 from testsites.serve import Range
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +46,15 @@ def load_items(run_dir: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def full_crawl(served: Range, tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("crawl")
+    before = served.peers()
     proc = run_crawl(served, out)
+    after = served.peers()
     assert proc.returncode == 0, f"crawl failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     run_dir = next((out / "runs").iterdir())
     report = json.loads((run_dir / "report.json").read_text())
-    return {"out": out, "run_dir": run_dir, "report": report, "items": load_items(run_dir), "proc": proc}
+    peers = {site: after[site] - before.get(site, Counter()) for site in after}
+    return {"out": out, "run_dir": run_dir, "report": report, "items": load_items(run_dir), "proc": proc,
+            "peers": peers}
 
 
 def _norm(text: str | None) -> str:
@@ -134,3 +138,12 @@ def test_report_names_hostile_pages(full_crawl: dict, truth: list[dict]) -> None
     assert any("/calendar" in u for u in errors["trap"]), "the calendar trap was bounded and reported"
     assert sources["market_b"]["logins"] >= 1
     assert "Crawl run" in full_crawl["proc"].stdout
+
+
+def test_proxied_sources_never_connected_directly(full_crawl: dict) -> None:
+    """Every request the onion markets saw during the crawl came from the proxy's address, none direct."""
+    for site in ("market_a", "market_b", "market_c"):
+        peers = full_crawl["peers"][site]
+        assert sum(peers.values()) > 100, f"{site} was crawled"
+        assert set(peers) == {PROXY_SOURCE}, f"{site}: direct visitors {dict(peers)}"
+    assert set(full_crawl["peers"]["shop"]) == {"127.0.0.1"}, "sources without a proxy go direct, as configured"

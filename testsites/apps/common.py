@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import math
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +24,23 @@ class RangeSettings:
     session_ttl: float = 900.0
     rate_limit: float = 40.0  # requests per second per client before HTTP 429
     rate_burst: int = 80
+    # The proxy's outgoing address (loopback): sites can then tell proxied visitors from direct ones.
+    proxy_source: str | None = None
     extra: dict = field(default_factory=dict)
 
 
 SETTINGS_KEY: web.AppKey[RangeSettings] = web.AppKey("settings", RangeSettings)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PEERS_KEY: web.AppKey[Counter[str]] = web.AppKey("peers", Counter)
+
+
+@web.middleware
+async def record_peer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count every request by the address it came from: tests prove a proxied crawler never came direct."""
+    request.app[PEERS_KEY][request.remote or "?"] += 1
+    return await handler(request)
 
 
 def esc(value: object) -> str:

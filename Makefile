@@ -28,3 +28,4 @@ lint: setup
 
 bench: setup
 	$(PY) bench/range.py
+	$(PY) bench/crawl.py

@@ -207,16 +207,17 @@ def crawl(sources: tuple[str, ...], state: Path, out: Path, range_pid: int, mark
         raise RuntimeError(f"crawl of {', '.join(sources)} failed (exit {proc.returncode}):\n{tail}")
     by_source = json.loads(reports[0].read_text())["sources"]
     for name, r in by_source.items():
-        unexpected = {k: v for k, v in r["errors"].items() if k not in EXPECTED_ERRORS}
+        unexpected = [k for k in r["errors"] if k not in EXPECTED_ERRORS]
         if r["finish_reason"] != "finished" or unexpected:
-            result.problems.append(f"{name}: finish {r['finish_reason']}, errors {r['errors']}, see {reports[0]}")
+            examples = [r["examples"][k][0] for k in unexpected if r["examples"].get(k)]
+            result.problems.append(f"{name}: finish {r['finish_reason']}, errors {r['errors']}, e.g. {examples}")
         if r["evidence"]["records"] < r["pages"]:
             result.problems.append(f"{name}: {r['evidence']['records']} evidence records for {r['pages']} pages")
     result.problems += [f"{sources[0]}: ended before {m:,} rendered pages" for m in marks if m not in result.rss_at]
     result.pages = sum(r["pages"] for r in by_source.values())
     start = min(datetime.fromisoformat(r["started"]).timestamp() for r in by_source.values())
     end = max(datetime.fromisoformat(r["finished"]).timestamp() for r in by_source.values())
-    last_item = max(p.stat().st_mtime for p in reports[0].parent.glob("items/*.jsonl"))
+    last_item = max((p.stat().st_mtime for p in reports[0].parent.glob("items/*.jsonl")), default=end)
     result.seconds, result.active = end - start, min(end, last_item) - start
     window = [s for s in timeline if start <= s[0] <= start + result.active]
     if len(window) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -227,7 +227,7 @@ class Browser(Strict):
 
 
 class Source(Strict):
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+    name: str
     kind: Literal["market", "shop", "forum", "channel"]
     title: str | None = None
     start_urls: list[str] = Field(min_length=1)
@@ -245,6 +245,13 @@ class Source(Strict):
     rate: Rate = Rate()
     limits: Limits = Limits()
     user_agent: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name):
+            raise ValueError("use lowercase letters, digits and _ (starting with a letter, at most 41): it names files")
+        return name
 
     @field_validator("proxy")
     @classmethod

@@ -51,6 +51,9 @@ COOKIES_ENABLED = True
 USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 CONCURRENT_REQUESTS = 32
+# Our item pipelines are synchronous: Scrapy's default of 100 item tasks per response only costs CPU
+# (measured: +27% pages/s with 16, bench/crawl.py).
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True

@@ -42,7 +42,8 @@ def crawl(
         secrets_path = secrets_file or (Path(cfg.defaults.secrets_file) if cfg.defaults.secrets_file else None)
         result = run_crawl(chosen, out=out, secrets=Secrets(secrets_path), console=console)
     except ConfigError as exc:
-        console.print(f"[red]Configuration error[/]\n{exc}")
+        console.print("[red]Configuration error[/]")
+        console.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
     Console().print(report_table(result))
     problems = problems_table(result)

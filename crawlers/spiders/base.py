@@ -142,10 +142,9 @@ class SourceSpider(scrapy.Spider):
                 out.append(url)
         return out
 
-    def within_bounds(self, response: Response, url: str) -> bool:
+    def within_bounds(self, response: Response, url: str, depth: int) -> bool:
         """Depth and per-pattern limits: a session id or calendar link can make any site infinite."""
         limits = self.source.limits
-        depth = response.meta.get("narcwatch_depth", 0) + 1
         if depth > limits.depth:
             self.report.event("trap", url, f"not followed: deeper than {limits.depth} links from the start page")
             return False
@@ -159,10 +158,13 @@ class SourceSpider(scrapy.Spider):
                     return False
         return True
 
-    def follow(self, response: Response, urls: Iterable[str], callback: Any, *, priority: int = 0) -> list[Request]:
-        depth = response.meta.get("narcwatch_depth", 0) + 1
+    def follow(self, response: Response, urls: Iterable[str], callback: Any, *, priority: int = 0,
+               same_level: bool = False) -> list[Request]:
+        """Requests for links within bounds. The next page of a list is the same level as the list: a long
+        category must not run into the depth limit (page count and per-pattern limits still bound it)."""
+        depth = response.meta.get("narcwatch_depth", 0) + (0 if same_level else 1)
         return [self.page(url, callback, priority=priority, meta={"narcwatch_depth": depth})
-                for url in urls if self.within_bounds(response, url)]
+                for url in urls if self.within_bounds(response, url, depth)]
 
     # -- items -----------------------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ class ForumSpider(SourceSpider):
         forum = self.source.forum
         assert forum is not None
         yield from self.follow(response, self.links(response, forum.threads), self.parse_thread, priority=10)
-        yield from self.follow(response, self.links(response, forum.pagination), self.parse_board)
+        yield from self.follow(response, self.links(response, forum.pagination), self.parse_board, same_level=True)
         for rule in self.source.follow:
             yield from self.follow(response, self.links(response, rule), self.parse_board)
 
@@ -58,4 +58,5 @@ class ForumSpider(SourceSpider):
                         posted_at=parse_when(select(node, forum.date)),  # type: ignore[arg-type]
                         text=select(node, forum.text) or "")  # type: ignore[arg-type]
             yield self.stamp(post, response)
-        yield from self.follow(response, self.links(response, forum.pagination), self.parse_thread, priority=10)
+        yield from self.follow(response, self.links(response, forum.pagination), self.parse_thread, priority=10,
+                               same_level=True)

@@ -28,9 +28,10 @@ class ListingSpider(SourceSpider):
         if src.vendors:
             yield from self.follow(response, self.links(response, src.vendors.links), self.parse_vendor, priority=5)
         pages = self.links(response, src.pagination)
+        yield from self.follow(response, pages, self.parse_index, same_level=True)
         for rule in src.follow:
-            pages += [u for u in self.links(response, rule) if u not in pages]
-        yield from self.follow(response, pages, self.parse_index)
+            yield from self.follow(response, [u for u in self.links(response, rule) if u not in pages],
+                                   self.parse_index)
 
     def _native_id(self, pattern: str, url: str) -> str | None:
         match = re.search(pattern, url)

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.conftest import of_type
-from tests.crawlers.test_range_crawl import ROOT, crawl_env, load_items, run_crawl
+from tests.crawlers.test_spiders import ROOT, crawl_env, load_items, run_crawl
 from testsites.apps.common import RangeSettings
 from testsites.serve import running, write_truth
 from testsites.world import World

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -45,7 +46,10 @@ class HistoryPipeline:
         out, run_dir = crawler.settings.get("NARCWATCH_OUT"), crawler.settings.get("NARCWATCH_RUN_DIR")
         if not out or not run_dir or not crawler.settings.get("NARCWATCH_RUN_ID"):
             raise NotConfigured("history needs NARCWATCH_OUT, NARCWATCH_RUN_DIR and NARCWATCH_RUN_ID")
-        return cls(crawler, Path(out) / "history.sqlite", Path(run_dir))
+        pipeline = cls(crawler, Path(out) / "history.sqlite", Path(run_dir))
+        # Pipelines close before the engine announces why the spider closed; vanishing needs that reason.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         self.history = History(self.db_path)
@@ -66,18 +70,18 @@ class HistoryPipeline:
             self.history.mark_seen(self.run_id, item.key)
         return item
 
-    def close_spider(self) -> None:
-        assert self.history is not None
-        spider = self.crawler.spider
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Only a crawl that finished on its own may say a listing vanished (not one stopped or cut short)."""
+        if self.history is None:
+            return
         report = CrawlReport.of(self.crawler)
-        reason = report.reason or getattr(self.crawler.engine, "_close_reason", None)
-        kind = getattr(getattr(spider, "source", None), "kind", None)
-        if kind in ("market", "shop") and reason in (None, "finished"):
-            vanished, refused = self.history.close_run(self.run_id, spider.name)  # type: ignore[union-attr]
+        if getattr(getattr(spider, "source", None), "kind", None) in ("market", "shop") and reason == "finished":
+            vanished, refused = self.history.close_run(self.run_id, spider.name)
             report.vanished = vanished
             if refused:
                 report.event("history", "", refused)
         self.history.close()
+        self.history = None
 
 
 class FeedPipeline:

@@ -13,7 +13,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import call_later
 
-from crawlers.handlers import OnionWithoutProxyError
 from crawlers.report import CrawlReport
 
 if TYPE_CHECKING:
@@ -36,8 +35,9 @@ def _spider(crawler: Crawler) -> SourceSpider | None:
 class SourcePolicyMiddleware:
     """Stamps every request of a source with its proxy, so nothing of a proxied source can go out directly.
 
-    The proxy comes from the source config only, overriding whatever a request carried; the download handler
-    refuses a request of a proxied source that arrives without it (defence in depth).
+    The proxy comes from the source config only, overriding whatever a request carried. Refusing what must not
+    go out (an onion without a proxy, a proxied source's request without its proxy) is the download handler's
+    job, below every middleware.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -56,16 +56,7 @@ class SourcePolicyMiddleware:
             request.meta["proxy"] = source.proxy
             request.meta["narcwatch_proxy_required"] = True
         else:
-            host = (urlsplit(request.url).hostname or "").lower()
-            if host.endswith((".onion", ".i2p")):
-                raise OnionWithoutProxyError(
-                    f"refused {request.url}: onion address for source {source.name!r}, which has no proxy; "
-                    "set its proxy to the Tor SOCKS port")
             request.meta.setdefault("proxy", None)  # explicit: no environment proxy may carry a direct source
-        if source.limits:
-            request.meta.setdefault("download_timeout", source.limits.timeout)
-            request.meta.setdefault("download_maxsize", source.limits.max_size)
-            request.meta.setdefault("download_warnsize", source.limits.warn_size)
 
 
 class SessionMiddleware:

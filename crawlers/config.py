@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG = Path("config/sources.yaml")
 _ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
@@ -22,6 +22,25 @@ _ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
 
 class ConfigError(ValueError):
     """Configuration that cannot be used; the message is meant for the analyst who wrote it."""
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+def _one_group(pattern: str) -> str:
+    """Spiders take group 1 as the site's own id: a pattern without exactly one group cannot work."""
+    if re.compile(_compiles(pattern)).groups != 1:
+        raise ValueError("the id pattern needs exactly one (group) around the number or name it identifies")
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
+IdPattern = Annotated[str, AfterValidator(_one_group)]
 
 
 class Strict(BaseModel):
@@ -40,7 +59,7 @@ class Selector(Strict):
     attr: str | None = None
     all: bool = False
     join: str = " "
-    re: str | None = None
+    re: Regex | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -53,11 +72,6 @@ class Selector(Strict):
     def _one_of(self) -> Selector:
         if bool(self.css) == bool(self.xpath):
             raise ValueError("give exactly one of css or xpath")
-        if self.re is not None:
-            try:
-                re.compile(self.re)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {self.re!r}: {exc}") from None
         return self
 
 
@@ -66,23 +80,13 @@ class Links(Strict):
 
     css: str | None = None
     xpath: str | None = None
-    allow: list[str] = Field(default_factory=list)
-    deny: list[str] = Field(default_factory=list)
+    allow: list[Regex] = Field(default_factory=list)
+    deny: list[Regex] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
         return {"css": value} if isinstance(value, str) else value
-
-    @field_validator("allow", "deny")
-    @classmethod
-    def _patterns(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-        return patterns
 
 
 class ListingFields(Strict):
@@ -109,25 +113,14 @@ class ListingPages(Strict):
     listing on a mirror host (or with a different query string) is one listing."""
 
     links: Links
-    id: str = Field(description="regular expression with one group, applied to the listing URL")
+    id: IdPattern = Field(description="regular expression with one group, applied to the listing URL")
     fields: ListingFields
     currency: str | None = Field(None, description="currency when the price text has no symbol")
-
-    @field_validator("id")
-    @classmethod
-    def _one_group(cls, pattern: str) -> str:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-        if compiled.groups != 1:
-            raise ValueError("the id pattern needs exactly one (group) around the listing number")
-        return pattern
 
 
 class VendorPages(Strict):
     links: Links
-    id: str = Field(description="regular expression with one group, applied to the vendor URL")
+    id: IdPattern = Field(description="regular expression with one group, applied to the vendor URL")
     fields: VendorFields
 
 
@@ -142,7 +135,7 @@ class ForumPages(Strict):
     date: Selector | None = None
     text: Selector
     thread_title: Selector | None = None
-    thread_id: str = Field(description="regular expression with one group, applied to the thread URL")
+    thread_id: IdPattern = Field(description="regular expression with one group, applied to the thread URL")
 
 
 class ChannelPages(Strict):

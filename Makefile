@@ -3,10 +3,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The trained NLP pipeline (offer classifier), rebuilt when its corpus or training config changes.
+MODEL := $(VENV)/share/narcwatch/nlp/meta.json
 
 .PHONY: setup system demo test lint bench
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(MODEL)
 
 system:
 	@bash scripts/system-deps.sh
@@ -16,6 +18,11 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install -q --upgrade pip uv
 	@$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
 	@touch $(STAMP)
+
+$(MODEL): $(STAMP) nlp/config.cfg nlp/offers.py nlp/pipeline.py $(wildcard nlp/data/offers/*.jsonl)
+	@echo "Training the offer classifier (narcwatch nlp train)..."
+	@$(VENV)/bin/narcwatch nlp train 2>$(VENV)/nlp-train.log || (cat $(VENV)/nlp-train.log; exit 1)
+	@tail -n 3 $(VENV)/nlp-train.log
 
 demo: setup
 	$(VENV)/bin/narcwatch demo
@@ -29,3 +36,4 @@ lint: setup
 bench: setup
 	$(PY) bench/range.py
 	$(PY) bench/crawl.py
+	$(PY) bench/nlp.py

@@ -5,10 +5,14 @@ from typing import Annotated
 
 import typer
 
+from nlp.cli import analyze
+from nlp.cli import app as nlp_app
 from testsites.cli import app as range_app
 
 app = typer.Typer(no_args_is_help=True, help="narcwatch: crawl, understand, index and act on drug-trafficking sites.")
 app.add_typer(range_app, name="range")
+app.add_typer(nlp_app, name="nlp")
+app.command()(analyze)
 
 
 @app.command()

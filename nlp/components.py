@@ -15,12 +15,24 @@ from lingua import IsoCode639_1, LanguageDetectorBuilder
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.identifiers import Identifier, find_identifiers, parse_pgp_key_blocks
+from nlp.identifiers import Identifier, IdentifierReader, parse_pgp_key_blocks
 from nlp.lexicon import CAS_PATTERN, load_precursors, load_substances, precursor_by_cas, valid_cas
-from nlp.normalize import HOMOGLYPHS, normalize
-from nlp.quantities import find_prices, find_quantities
+from nlp.normalize import HOMOGLYPHS, Normalized, normalize
+from nlp.quantities import Quantity, find_prices, find_quantities
 
-for _name in ("normalized", "language", "substances", "identifiers", "pgp_keys", "quantities", "prices"):
+_NORMALIZED = "narcwatch.normalized"
+
+
+def _normalized(doc: Doc) -> Normalized | None:
+    """doc._.normalized, kept in user_data as plain values: nlp.pipe(n_process=2) sends Docs back from its workers
+    msgpack-serialised, and a dataclass does not serialise."""
+    state = doc.user_data.get(_NORMALIZED)
+    return None if state is None else Normalized(state[0], state[1], tuple(state[2]), tuple(state[3]))
+
+
+if not Doc.has_extension("normalized"):
+    Doc.set_extension("normalized", getter=_normalized)
+for _name in ("language", "substances", "identifiers", "pgp_keys", "quantities", "prices"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -43,8 +55,15 @@ class Normalizer:
     """Normalise once per Doc so every later component reads the same de-obfuscated text."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.normalized = normalize(doc.text)
+        norm = normalize(doc.text)
+        doc.user_data[_NORMALIZED] = (norm.original, norm.text, norm.starts, norm.ends)
         return doc
+
+
+def _doc_text(doc: Doc) -> str:
+    """The Doc's text: `doc.text` joins it anew from Token objects on every access, the normaliser keeps it."""
+    state = doc.user_data.get(_NORMALIZED)
+    return doc.text if state is None else state[0]
 
 
 @Language.factory(
@@ -76,11 +95,12 @@ class LanguageDetector:
         # Wallets, onions, PGP armour and handles are long Latin-script strings that outvote a short Cyrillic
         # offer; only plain words (letters only, not too long) are read.
         text = " ".join(word for word in _WORD.findall(doc._.normalized.text) if len(word) <= 20)
-        doc._.language = UNDETERMINED
+        language = UNDETERMINED
         if sum(map(len, text.split())) >= self.min_letters:
             best = self.detector.compute_language_confidence_values(text)[0]
             if best.value >= self.min_confidence:
-                doc._.language = best.language.iso_code_639_1.name.lower()
+                language = best.language.iso_code_639_1.name.lower()
+        doc._.language = language
         return doc
 
 
@@ -111,8 +131,10 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 def _word(token: str) -> str:
     """A token as the lexicon is keyed: lower-case, mixed-script words folded to the script most of it is in."""
     word = token.lower()
+    if token.isascii() or not _LATIN_LETTER.search(word):
+        return word
     cyrillic = len(_CYRILLIC.findall(word))
-    if cyrillic and _LATIN_LETTER.search(word) and cyrillic >= len(_LATIN_LETTER.findall(word)):
+    if cyrillic and cyrillic >= len(_LATIN_LETTER.findall(word)):
         word = "".join(_TO_CYRILLIC.get(ch, ch) for ch in word)
     return word
 
@@ -166,6 +188,8 @@ class SubstanceMatcher:
         self.longest: dict[str, int] = {}
         for key in self.terms:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        # A glued lookup can only succeed from a word that begins a glued key; most words begin no term at all.
+        self.glued_prefixes = {glued[:n] for glued in self.compact for n in range(1, len(glued) + 1)}
 
     def _add(self, term: str, entry: _Entry) -> None:
         key = tuple(_word(m.group()) for m in _tokens(normalize(term).text))
@@ -189,20 +213,41 @@ class SubstanceMatcher:
         # row of the text's language, then an unambiguous row over an ambiguous one, then the first.
         return max(entries, key=lambda e: (language in e.langs or "*" in e.langs, not e.needs_context))
 
-    def _hits(self, doc: Doc) -> list[tuple[int, int, _Entry, bool]]:
+    def _reach(self, words: list[str], i: int) -> int:
+        """Words a match at words[i] can span: its longest term, or the longest run (of at most _GLUED_TOKENS) whose
+        glued form still begins a glued key; longer lookups cannot succeed."""
+        word = words[i]
+        reach = self.longest.get(word, 1)
+        if word.isalpha() and word in self.glued_prefixes:
+            glued = word
+            for k in range(i + 1, min(i + _GLUED_TOKENS, len(words))):
+                nxt = words[k]
+                if nxt != "-" and (not nxt.isalpha() or (glued := glued + nxt) not in self.glued_prefixes):
+                    break
+                reach = max(reach, k - i + 1)
+        return reach
+
+    def _hits(self, norm: Normalized, language: str) -> list[tuple[int, int, _Entry, bool]]:
         """Longest-first matches as (normalised start, end, entry, needs context), then valid known CAS numbers."""
-        norm = doc._.normalized
         hits: list[tuple[int, int, _Entry, bool]] = []
         tokens = _tokens(norm.text)
         words = [_word(m.group()) for m in tokens]
         i = 0
         while i < len(words):
-            reach = max(self.longest.get(words[i], 1), _GLUED_TOKENS if words[i].isalpha() else 1)
+            word = words[i]
+            if word not in self.longest and word not in self.glued_prefixes:
+                # No term and no glued key starts here: only a trailing leet digit can still make a one-word term.
+                if len(word) <= 3 or word[-1] not in _TRAILING_LEET:
+                    i += 1
+                    continue
+                reach = 1
+            else:
+                reach = self._reach(words, i)
             for n in range(min(reach, len(words) - i), 0, -1):
-                entry = self._lookup(words[i : i + n], doc._.language)
+                entry = self._lookup(words[i : i + n], language)
                 if entry:
                     start, end = tokens[i].start(), tokens[i + n - 1].end()
-                    original = doc.text[slice(*norm.span(start, end))]
+                    original = norm.original[slice(*norm.span(start, end))]
                     emoji = not any(ch.isalnum() for ch in original)  # ❄ reads "cocaine" once normalised
                     hits.append((start, end, entry, entry.needs_context or emoji))
                     i += n
@@ -217,10 +262,11 @@ class SubstanceMatcher:
         return sorted(hits, key=lambda hit: hit[0])
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc._.normalized
-        hits = self._hits(doc)
+        ext = doc._  # each `doc._` makes a new accessor object
+        norm = ext.normalized
+        hits = self._hits(norm, ext.language)
         strong = {entry.name for *_, entry, weak in hits if not weak}
-        measures = [(m["start"], m["end"]) for m in (doc._.quantities or []) + (doc._.prices or [])]
+        measures = [(m["start"], m["end"]) for m in (ext.quantities or []) + (ext.prices or [])]
         found = []
         for start, end, entry, weak in hits:
             o_start, o_end = norm.span(start, end)
@@ -230,10 +276,10 @@ class SubstanceMatcher:
                 continue
             if weak and any(m_start < o_end and o_start < m_end for m_start, m_end in measures):
                 continue
-            found.append({"text": doc.text[o_start:o_end], "name": entry.name, "class": entry.substance_class,
+            found.append({"text": norm.original[o_start:o_end], "name": entry.name, "class": entry.substance_class,
                           "cas": entry.cas, "precursor_table": entry.precursor_table, "start": o_start,
                           "end": o_end})
-        doc._.substances = found
+        ext.substances = found
         spans = (doc.char_span(s["start"], s["end"], alignment_mode="expand") for s in found)
         doc.spans[self.spans_key] = [span for span in spans if span is not None]
         return doc
@@ -273,11 +319,11 @@ class IdentifierFinder:
         self.regions = regions
         self.phone_regions = phone_regions
 
-    def _national_phones(self, text: str, taken: list[Identifier], language: str) -> list[Identifier]:
+    def _national_phones(self, reader: IdentifierReader, taken: list[Identifier], language: str) -> list[Identifier]:
         readings: dict[tuple[int, int], dict[str, Identifier]] = {}
         for region in self.phone_regions:
-            for ident in find_identifiers(text, region=region):
-                if (ident.type == "phone" and _plausible_national(ident.value)
+            for ident in reader.phones(region):
+                if (_plausible_national(ident.value)
                         and not any(t.start < ident.end and ident.start < t.end for t in taken)):
                     readings.setdefault((ident.start, ident.end), {})[region] = ident
         phones = []
@@ -289,15 +335,18 @@ class IdentifierFinder:
         return phones
 
     def __call__(self, doc: Doc) -> Doc:
-        found = find_identifiers(doc.text)
-        if _NATIONAL_NUMBER.search(doc.text):
-            found = sorted(found + self._national_phones(doc.text, found, doc._.language), key=lambda i: i.start)
-        doc._.identifiers = [
+        text = _doc_text(doc)
+        ext = doc._
+        reader = IdentifierReader(text)
+        found = reader.identifiers()
+        if _NATIONAL_NUMBER.search(text):
+            found = sorted(found + self._national_phones(reader, found, ext.language), key=lambda i: i.start)
+        ext.identifiers = [
             {"type": i.type, "value": i.value, "normalized": i.normalized, "currency": i.currency, "kind": i.kind,
              "start": i.start, "end": i.end}
             for i in found
         ]
-        doc._.pgp_keys = [{**asdict(key), "created": key.created.isoformat()} for key in parse_pgp_key_blocks(doc.text)]
+        ext.pgp_keys = [{**asdict(key), "created": key.created.isoformat()} for key in parse_pgp_key_blocks(text)]
         return doc
 
 
@@ -306,11 +355,20 @@ def make_quantities(nlp: Language, name: str) -> QuantityFinder:
     return QuantityFinder()
 
 
+def _quantity(q: Quantity) -> dict:
+    """dataclasses.asdict(q), without its deep copy of every field, which cost as much as finding the quantities."""
+    return {"amount": q.amount, "unit": q.unit, "text": q.text, "start": q.start, "end": q.end}
+
+
 class QuantityFinder:
     """Weights and prices with offsets; they are also the drug context the substance matcher needs."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quantities = [asdict(q) for q in find_quantities(doc.text)]
-        doc._.prices = [asdict(p) for p in find_prices(doc.text)]
+        text = _doc_text(doc)
+        quantities = find_quantities(text)
+        ext = doc._
+        ext.quantities = [_quantity(q) for q in quantities]
+        ext.prices = [{"amount": p.amount, "currency": p.currency, "per": _quantity(p.per) if p.per else None,
+                       "text": p.text, "start": p.start, "end": p.end} for p in find_prices(text, quantities)]
         return doc
 

@@ -12,8 +12,10 @@ import base64
 import hashlib
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, cached_property
 
 import base58
 import pgpy
@@ -23,10 +25,11 @@ from embit import bech32 as segwit
 from eth_utils import is_checksum_address, to_checksum_address
 from monero import address as xmr_address
 from monero import const as xmr_const
+from phonenumbers import phonenumbermatcher, phonenumberutil
 from stdnum import iban as std_iban
 from stdnum import luhn
 
-__all__ = ["TYPES", "Identifier", "PgpKey", "PgpKeys", "find_identifiers", "parse_pgp_key_blocks"]
+__all__ = ["TYPES", "Identifier", "IdentifierReader", "PgpKey", "PgpKeys", "find_identifiers", "parse_pgp_key_blocks"]
 
 TYPES = (
     "crypto_address", "iban", "card", "onion", "email", "phone", "telegram", "session_id", "wickr", "threema",
@@ -52,8 +55,13 @@ class Identifier:
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")  # ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen
 
 
-def _strip_zero_width(text: str) -> tuple[str, list[int]]:
+_ZERO_WIDTH_RE = re.compile(f"[{''.join(sorted(_ZERO_WIDTH))}]")
+
+
+def _strip_zero_width(text: str) -> tuple[str, Sequence[int]]:
     """Clean text plus, for every clean character, its index in the original (to map offsets back)."""
+    if not _ZERO_WIDTH_RE.search(text):
+        return text, range(len(text))  # the usual case, without a Python loop over the characters
     keep = [i for i, c in enumerate(text) if c not in _ZERO_WIDTH]
     return "".join(text[i] for i in keep), keep
 
@@ -277,12 +285,20 @@ def _onion_hits(clean: str) -> list[_Hit]:
             else _Hit(m.start(), m.end(), _BLOCK) for m in _ONION.finditer(clean)]
 
 
+# What each contact pattern cannot match without; one cheap test spares most texts several case-insensitive scans.
+_LABEL = re.compile(r"wickr|threema|snap|jabber|xmpp", re.I)
+_TELEGRAM_HOST = re.compile(r"t\.me|telegram\.me", re.I)
+
+
 def _contact_hits(clean: str) -> list[_Hit]:
-    hits = [_Hit(m.start(), m.end(), "email", m.group().lower()) for m in _EMAIL.finditer(clean)]
-    hits += [_Hit(m.start(), m.end(), "telegram", m.group(1).lower()) for m in _TELEGRAM.finditer(clean)]
-    hits += [_Hit(m.start(), m.end(), "telegram", m.group(1).lower()) for m in _TELEGRAM_LINK.finditer(clean)
-             if m.group(1).lower() not in _TG_RESERVED]
-    for kind, pattern in _LABELLED:
+    hits: list[_Hit] = []
+    if "@" in clean:
+        hits += [_Hit(m.start(), m.end(), "email", m.group().lower()) for m in _EMAIL.finditer(clean)]
+        hits += [_Hit(m.start(), m.end(), "telegram", m.group(1).lower()) for m in _TELEGRAM.finditer(clean)]
+    if _TELEGRAM_HOST.search(clean):
+        hits += [_Hit(m.start(), m.end(), "telegram", m.group(1).lower()) for m in _TELEGRAM_LINK.finditer(clean)
+                 if m.group(1).lower() not in _TG_RESERVED]
+    for kind, pattern in _LABELLED if _LABEL.search(clean) else ():
         for m in pattern.finditer(clean):
             value = m.group(1).rstrip(".-") if kind == "wickr" else m.group(1)
             norm = value.upper() if kind == "threema" else value.lower()
@@ -292,10 +308,124 @@ def _contact_hits(clean: str) -> list[_Hit]:
     return hits
 
 
-def _phone_hits(clean: str, region: str | None) -> list[_Hit]:
-    matcher = phonenumbers.PhoneNumberMatcher(clean, region, leniency=phonenumbers.Leniency.VALID)
-    e164 = phonenumbers.PhoneNumberFormat.E164
-    return [_Hit(m.start, m.end, "phone", phonenumbers.format_number(m.number, e164)) for m in matcher]
+# --- phones -----------------------------------------------------------------------------------------------
+
+# PhoneNumberMatcher parses every digit run of a text, prices and weights included, and parsing is what costs. The
+# matcher's own candidate pattern and loop are mirrored here (private names of phonenumbers, pinned by
+# tests/nlp/test_identifiers.py against the public matcher) so that a run is parsed only when it has enough
+# characters to be a valid number, and found once per text for every region it is read in.
+_PHONE_CANDIDATE = phonenumbermatcher._PATTERN
+_SECOND_NUMBER = phonenumbermatcher._SECOND_NUMBER_START_PATTERN
+_PLUS = frozenset(phonenumberutil._PLUS_CHARS)
+
+
+@cache
+def _phone_minimum() -> tuple[dict[str, int], int, dict[str, re.Pattern[str]]]:
+    """Fewest letters and digits a valid number can be written with, per region in national format and with a
+    country code, and each region's exit code (international prefix). A national significant number has one of
+    its country's possible lengths, less the digits a national-prefix transform rule adds ("0549" in San Marino);
+    a national prefix or an exit code only adds."""
+    metadata = [phonenumbers.PhoneMetadata.metadata_for_region(r) for r in phonenumbers.SUPPORTED_REGIONS]
+    metadata += [phonenumbers.PhoneMetadata.metadata_for_nongeo_region(c)
+                 for c in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    shortest: dict[int, int] = {}
+    for meta in metadata:
+        length = min(meta.general_desc.possible_length, default=1)
+        shortest[meta.country_code] = min(shortest.get(meta.country_code, length), length)
+
+    def fewest(meta: phonenumbers.PhoneMetadata) -> int:
+        added = re.sub(r"\\\d", "", meta.national_prefix_transform_rule or "")
+        return max(1, shortest[meta.country_code] - sum(ch.isdigit() for ch in added))
+
+    regions = [meta for meta in metadata if meta.id in phonenumbers.SUPPORTED_REGIONS]
+    return ({meta.id: fewest(meta) for meta in regions},
+            min(len(str(meta.country_code)) + fewest(meta) for meta in metadata),
+            {meta.id: re.compile(meta.international_prefix) for meta in regions if meta.international_prefix})
+
+
+@dataclass(frozen=True)
+class _PhoneCandidate:
+    start: int
+    text: str
+    chars: int  # letters and digits: a vanity number's letters may stand for digits
+    plus: bool
+
+    @cached_property
+    def digits(self) -> str:
+        """The digits as phonenumbers reads them, or "" when letters might be read as digits too."""
+        return "" if any(ch.isalpha() for ch in self.text) else phonenumbers.normalize_digits_only(self.text)
+
+
+class _PhoneCandidates:
+    """The runs PhoneNumberMatcher tries in one text, each found once however many regions read the text."""
+
+    def __init__(self, clean: str) -> None:
+        self.clean = clean
+        self._after: dict[int, _PhoneCandidate | None] = {}
+        self._unmatched: list[_PhoneCandidate] | None = None
+        # Candidates read whole without a region: a number whose "+" country code parses reads alike in every region.
+        self._international: dict[int, _Hit] = {}
+
+    def _next(self, index: int) -> _PhoneCandidate | None:
+        """The candidate the matcher's search from `index` yields, trimmed before a second number ("/ x")."""
+        if index not in self._after:
+            m = _PHONE_CANDIDATE.search(self.clean, index)
+            found = None
+            if m is not None:
+                text = m.group()
+                if second := _SECOND_NUMBER.search(text):
+                    text = text[: second.start()]
+                found = _PhoneCandidate(m.start(), text, sum(map(str.isalnum, text)), not _PLUS.isdisjoint(text))
+            self._after[index] = found
+        return self._after[index]
+
+    def _chain(self) -> list[_PhoneCandidate]:
+        """Every candidate, as the matcher steps through them when none matches."""
+        if self._unmatched is None:
+            self._unmatched, index = [], 0
+            while (candidate := self._next(index)) is not None:
+                self._unmatched.append(candidate)
+                index = candidate.start + len(candidate.text)
+        return self._unmatched
+
+    def hits(self, region: str | None) -> list[_Hit]:
+        """What PhoneNumberMatcher(clean, region, VALID) finds; runs too short to be valid are not parsed. Unlike
+        the matcher this does not give up after 65,535 invalid candidates, which no listing reaches."""
+        national, international, exit_codes = _phone_minimum()
+
+        def parsable(c: _PhoneCandidate) -> bool:
+            if c.plus and c.chars >= international:
+                return True
+            if region not in national:
+                return False  # without a valid region only "+" numbers parse
+            if c.chars >= national[region]:
+                return True
+            # Too short for a national number: only a country code after the region's exit code ("00", "810", at
+            # least one digit) can make it valid, in the whole run or in a part the matcher tries.
+            exit_code = exit_codes.get(region)
+            return (c.chars > international and exit_code is not None
+                    and (not c.digits or exit_code.search(c.digits) is not None))
+
+        if (region not in national and _PLUS.isdisjoint(self.clean)) or not any(map(parsable, self._chain())):
+            return []
+        matcher = phonenumbers.PhoneNumberMatcher(self.clean, region, leniency=phonenumbers.Leniency.VALID)
+        hits: list[_Hit] = []
+        index = 0
+        while (candidate := self._next(index)) is not None:
+            end = candidate.start + len(candidate.text)
+            hit = self._international.get(candidate.start)
+            if hit is None and parsable(candidate) and (match := matcher._extract_match(candidate.text,
+                                                                                         candidate.start)):
+                e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+                hit = _Hit(match.start, match.end, "phone", e164)
+                if region is None and (hit.start, hit.end) == (candidate.start, end):
+                    self._international[candidate.start] = hit
+            if hit is None:
+                index = end
+            else:
+                hits.append(hit)
+                index = hit.end
+        return hits
 
 
 def _url_hits(clean: str) -> list[_Hit]:
@@ -326,20 +456,42 @@ def _resolve(urls: list[_Hit], hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
+class IdentifierReader:
+    """One text's identifiers. Everything but phone numbers is found once, so reading the phone numbers in several
+    regions (as a caller without a sure region does) costs only the phone matching."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.clean, self.index = _strip_zero_width(text)
+        self.urls = _url_hits(self.clean)
+        self.hits = _token_hits(self.clean) + _iban_hits(self.clean) + _card_hits(self.clean)
+        self.hits += _onion_hits(self.clean) + _contact_hits(self.clean)
+        self.candidates = _PhoneCandidates(self.clean)
+
+    def identifiers(self, region: str | None = None) -> list[Identifier]:
+        """Every checksum-valid identifier, phone numbers read as in find_identifiers(text, region)."""
+        return self._resolved(self.candidates.hits(region))
+
+    def phones(self, region: str | None) -> list[Identifier]:
+        """The phone numbers among identifiers(region), skipping the resolution when there are none."""
+        phones = self.candidates.hits(region)
+        return [i for i in self._resolved(phones) if i.type == "phone"] if phones else []
+
+    def _resolved(self, phones: list[_Hit]) -> list[Identifier]:
+        out = []
+        for hit in _resolve(self.urls, self.hits + phones):
+            start, end = self.index[hit.start], self.index[hit.end - 1] + 1
+            out.append(Identifier(hit.type, self.text[start:end], hit.normalized, start, end, hit.currency, hit.kind))
+        return sorted(out, key=lambda i: (i.start, -i.end, i.type != "url", i.type))  # a URL before what it holds
+
+
 def find_identifiers(text: str, region: str | None = None) -> list[Identifier]:
     """Every checksum-valid identifier in ``text``, sorted by start offset.
 
     ``region`` (ISO 3166 alpha-2) lets phone numbers written in national format be read; without it only
     numbers written with a ``+`` country code are reported, since a national number's country is a guess.
     """
-    clean, index = _strip_zero_width(text)
-    hits = _token_hits(clean) + _iban_hits(clean) + _card_hits(clean) + _onion_hits(clean)
-    hits += _contact_hits(clean) + _phone_hits(clean, region)
-    out = []
-    for hit in _resolve(_url_hits(clean), hits):
-        start, end = index[hit.start], index[hit.end - 1] + 1
-        out.append(Identifier(hit.type, text[start:end], hit.normalized, start, end, hit.currency, hit.kind))
-    return sorted(out, key=lambda i: (i.start, -i.end, i.type != "url", i.type))  # a URL before what it holds
+    return IdentifierReader(text).identifiers(region)
 
 
 # --- PGP key blocks ---------------------------------------------------------------------------------------

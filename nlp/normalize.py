@@ -38,9 +38,6 @@ EMOJI = {
     "🔌": "plug", "🍬": "ecstasy", "🍭": "lsd", "🎱": "eightball",
 }
 
-_WORD_CHARS = re.compile(r"\w", re.UNICODE)
-
-
 @dataclass(frozen=True)
 class Normalized:
     """`text` is what matchers read; its character i came from `original[starts[i]:ends[i]]`."""
@@ -58,90 +55,110 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
-def _clusters(text: str) -> list[tuple[int, str]]:
-    """A base character with its combining marks, so NFKC can compose "e" + U+0301 into "é"."""
-    out: list[tuple[int, str]] = []
-    for i, ch in enumerate(text):
-        if out and unicodedata.combining(ch):
-            start, chars = out[-1]
-            out[-1] = (start, chars + ch)
+def _plain(ch: str) -> bool:
+    """A character that is a cluster of its own and that _nfkc maps to itself."""
+    return (not unicodedata.combining(ch) and ch not in ZERO_WIDTH and ch not in VARIATION_SELECTORS
+            and ch not in EMOJI and unicodedata.normalize("NFKC", ch) == ch)
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class body of `chars` (sorted), as ranges."""
+    runs: list[list[str]] = []
+    for ch in chars:
+        if runs and ord(ch) == ord(runs[-1][1]) + 1:
+            runs[-1][1] = ch
         else:
-            out.append((i, ch))
-    return out
+            runs.append([ch, ch])
+    return "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in runs)
 
 
-Spans = list[tuple[int, int]]
+# Every character the offers are written in that _nfkc copies as it is (ASCII, Latin, Greek, Cyrillic, general
+# punctuation, symbols, emoji); others, plain or not, take the per-cluster path, which is always right.
+_NOT_PLAIN = re.compile("[^" + _char_class([ch for ch in map(chr, [*range(0x3000), *range(0x1F000, 0x1FB00)])
+                                             if _plain(ch)]) + "]")
 
 
-def _nfkc(text: str) -> tuple[list[str], Spans]:
-    chars: list[str] = []
-    spans: Spans = []
-    for start, cluster in _clusters(text):
-        if cluster in ZERO_WIDTH or cluster in VARIATION_SELECTORS:
-            continue
-        source = (start, start + len(cluster))
-        base = cluster[0]
-        if base in EMOJI:
-            word = f" {EMOJI[base]} "
-            chars.extend(word)
-            spans.extend([source] * len(word))
-            continue
-        for ch in unicodedata.normalize("NFKC", cluster):
-            if ch in ZERO_WIDTH or ch in VARIATION_SELECTORS:
-                continue
+def _cluster(text: str, start: int, end: int, chars: list[str], starts: list[int], ends: list[int]) -> None:
+    """Append NFKC of the cluster text[start:end] (a base character and its combining marks, so that "e" +
+    U+0301 composes into "é"), or its emoji code word, or nothing for a zero-width character."""
+    cluster = text[start:end]
+    if cluster in ZERO_WIDTH or cluster in VARIATION_SELECTORS:
+        return
+    out = f" {EMOJI[cluster[0]]} " if cluster[0] in EMOJI else unicodedata.normalize("NFKC", cluster)
+    for ch in out:
+        if ch not in ZERO_WIDTH and ch not in VARIATION_SELECTORS:
             chars.append(ch)
-            spans.append(source)
-    return chars, spans
+            starts.append(start)
+            ends.append(end)
 
 
-def _words(chars: list[str]) -> list[tuple[int, int]]:
-    """Spans of runs of word characters (letters, digits, _) plus leet symbols inside them."""
-    spans, start = [], None
-    for i, ch in enumerate(chars):
-        inside = bool(_WORD_CHARS.match(ch)) or (ch in "@$" and start is not None)
-        if inside and start is None:
-            start = i
-        elif not inside and start is not None:
-            spans.append((start, i))
-            start = None
-    if start is not None:
-        spans.append((start, len(chars)))
-    return spans
+def _nfkc(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Normalised characters with the start and end in `text` of each one's source; runs of plain characters are
+    copied, and only the clusters around the others are normalised one by one."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for m in _NOT_PLAIN.finditer(text):
+        start = m.start()
+        if start < done:
+            continue  # a mark already taken into the cluster before it
+        if start > done and unicodedata.combining(text[start]):
+            start -= 1  # a mark on a plain base; a base that is not plain has taken its marks already
+        chars.extend(text[done:start])
+        starts.extend(range(done, start))
+        ends.extend(range(done + 1, start + 1))
+        end = m.start() + 1
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        _cluster(text, start, end, chars, starts, ends)
+        done = end
+    chars.extend(text[done:])
+    starts.extend(range(done, len(text)))
+    ends.extend(range(done + 1, len(text) + 1))
+    return chars, starts, ends
+
+
+_WORD_RUN = re.compile(r"\w[\w@$]*")  # runs of word characters (letters, digits, _) plus leet symbols inside them
+_LEET_CHAR = re.compile(f"[{re.escape(''.join(LEET))}]")
 
 
 def _fix_words(chars: list[str]) -> None:
-    for start, end in _words(chars):
-        word = "".join(chars[start:end])
-        if _LATIN.search(word) and _CYRILLIC_GREEK.search(word):
-            latin = sum(1 for c in word if _LATIN.match(c))
-            lookalike = sum(1 for c in word if c in HOMOGLYPHS)
-            native = sum(1 for c in word if _CYRILLIC_GREEK.match(c)) - lookalike
-            if native == 0 or latin > native:  # a Latin word with disguised letters, not a Russian one
-                for i in range(start, end):
-                    chars[i] = HOMOGLYPHS.get(chars[i], chars[i])
-        for i in range(start + 1, end - 1):
-            if chars[i] in LEET and chars[i - 1].isalpha() and chars[i + 1].isalpha():
-                chars[i] = LEET[chars[i]]
+    text = "".join(chars)
+    if _CYRILLIC_GREEK.search(text):  # else no word mixes scripts
+        for m in _WORD_RUN.finditer(text):
+            word = m.group()
+            if _LATIN.search(word) and _CYRILLIC_GREEK.search(word):
+                latin = sum(1 for c in word if _LATIN.match(c))
+                lookalike = sum(1 for c in word if c in HOMOGLYPHS)
+                native = sum(1 for c in word if _CYRILLIC_GREEK.match(c)) - lookalike
+                if native == 0 or latin > native:  # a Latin word with disguised letters, not a Russian one
+                    for i in range(m.start(), m.end()):
+                        chars[i] = HOMOGLYPHS.get(chars[i], chars[i])
+    # A leet symbol between two letters is inside a word, never at its edge; the letters around one replaced are
+    # never leet symbols, so replacing left to right reads the same neighbours as word by word.
+    for m in _LEET_CHAR.finditer(text):
+        i = m.start()
+        if 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha():
+            chars[i] = LEET[chars[i]]
 
 
 _SPLIT = re.compile(r"(?<![\w*.])(\w)(?:[*.·]\w){2,}(?![\w*])")
 
 
-def _join_split_letters(chars: list[str], spans: Spans) -> tuple[list[str], Spans]:
-    """"к*с*а*н*а*к*с" and "m.e.t.h" become words; the separators vanish (their offsets with them)."""
+def _split_separators(chars: list[str]) -> set[int]:
+    """Indices of the separators in "к*с*а*н*а*к*с" and "m.e.t.h", which vanish (their offsets with them)."""
     text = "".join(chars)
     drop: set[int] = set()
     for match in _SPLIT.finditer(text):
         drop.update(i for i in range(match.start(), match.end()) if text[i] in "*.·")
-    if not drop:
-        return chars, spans
-    keep = [i for i in range(len(chars)) if i not in drop]
-    return [chars[i] for i in keep], [spans[i] for i in keep]
+    return drop
 
 
 def normalize(text: str) -> Normalized:
-    chars, spans = _nfkc(text)
-    chars, spans = _join_split_letters(chars, spans)
+    chars, starts, ends = _nfkc(text)
+    if drop := _split_separators(chars):
+        keep = [i for i in range(len(chars)) if i not in drop]
+        chars, starts, ends = [chars[i] for i in keep], [starts[i] for i in keep], [ends[i] for i in keep]
     _fix_words(chars)
-    return Normalized(original=text, text="".join(chars), starts=tuple(s for s, _ in spans),
-                      ends=tuple(e for _, e in spans))
+    return Normalized(original=text, text="".join(chars), starts=tuple(starts), ends=tuple(ends))

@@ -213,10 +213,12 @@ def _raw_prices(text: str) -> list[Price]:
     return _without_overlaps(found)
 
 
-def find_prices(text: str) -> list[Price]:
-    """Every price in ``text`` (a number with a currency marker), with ``per`` set by the pairing rule."""
+def find_prices(text: str, quantities: list[Quantity] | None = None) -> list[Price]:
+    """Every price in ``text`` (a number with a currency marker), with ``per`` set by the pairing rule.
+
+    ``quantities`` is find_quantities(text), for a caller that has it already."""
     prices = _raw_prices(text)
-    quantities = find_quantities(text)
+    quantities = find_quantities(text) if quantities is None else quantities
     used: set[int] = set()
     per: dict[int, Quantity] = {}
     for i, price in enumerate(prices):  # quantity first: "2g — 145$"

@@ -7,10 +7,11 @@ import random
 import re
 from datetime import UTC, datetime
 
+import phonenumbers
 import pytest
 from monero import address as xmr_address
 
-from nlp.identifiers import Identifier, find_identifiers, parse_pgp_key_blocks
+from nlp.identifiers import Identifier, IdentifierReader, find_identifiers, parse_pgp_key_blocks
 from tests.bip_vectors import BIP173_INVALID, BIP350_INVALID
 from testsites import identifiers as ids
 from testsites.pgp import make_key
@@ -179,6 +180,26 @@ def test_phones_need_a_country_code_or_a_region_hint() -> None:
     text = "WhatsApp: +49 151 23456789 / тел: 8 912 345 67 89"
     assert [i.normalized for i in find_identifiers(text)] == ["+4915123456789"]
     assert [i.normalized for i in find_identifiers(text, region="RU")] == ["+4915123456789", "+79123456789"]
+
+
+PHONE_TEXTS = [
+    "WhatsApp: +49 151 23456789 / тел: 8 912 345 67 89", "(31) 99154-3101 or 06 11 39 01 57, 020 7946 0958",
+    "call 00 44 20 7946 0958 ext. 12, 810 49 151 23456789, 011 1 212 555 0199", "+378 0549 123456, +683 4002",
+    "CAS 140-29-4, lot 1640, 1 710 грн, $1,180.00, 19.570,00 €, 4716692290683549, 12/05/2024 18:30",
+    "059d41580396dec8fc00d256ddb9a807ae59c98e5a41f22ec0a20f1c6d0490dde8 +1 (212) 555-0199 x302/x2303",
+    "+7 912 345-67-89 / 68, tel:+33620836577, +33 6 20 83 65 77, ＋４９ １５１ ２３４５６７８９, 06-11-39-01-57",
+]
+
+
+@pytest.mark.parametrize("region", [None, "GB", "RU", "DE", "FR", "BR", "US", "AT", "SM", "ZZ"])
+def test_phone_matching_is_phonenumbers_matcher(region: str | None) -> None:
+    """The candidate loop mirrors PhoneNumberMatcher's private one and skips runs too short to parse: pin both."""
+    for text in PHONE_TEXTS:
+        matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+        e164 = phonenumbers.PhoneNumberFormat.E164
+        expected = [(m.start, m.end, phonenumbers.format_number(m.number, e164)) for m in matcher]
+        reader = IdentifierReader(text)
+        assert [(h.start, h.end, h.normalized) for h in reader.candidates.hits(region)] == expected, text
 
 
 # --- noise: zero-width characters, Cyrillic labels, punctuation, URLs ------------------------------------

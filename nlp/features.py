@@ -1,0 +1,78 @@
+"""What the offer classifier reads besides the words: the rule-based findings, written into token norms.
+
+A classifier trained on a few thousand texts has seen "cocaine" but not "гидрокодон", "c0ca1ne" or a wallet it
+never met. The lexicon, the identifier validators and the quantity parser know them all, so every token inside
+a finding gets a language-independent norm ("__stimulant__", "__precursor__", "__price__", "__wallet__"...):
+the classifier learns "a substance, a weight and a price" once and recognises it in any language and spelling.
+Norms are what the classifier reads (its embedding and its bag of words); text, token texts and lemmas are
+untouched.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import spacy
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.ml.extract_ngrams import extract_ngrams
+from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.tokens import Doc
+from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
+from thinc.layers.resizable import resize_linear_weighted
+from thinc.types import Floats2d
+
+# spaCy's TextCatBOW.v3 output bias for the not-yet-seen classes of a resized layer.
+_NEG_VALUE = -5000
+
+# Identifier type -> feature: what matters to an offer is that there is a way to pay or to get in touch.
+IDENTIFIER_FEATURES = {"crypto_address": "__wallet__", "iban": "__account__", "card": "__account__",
+                       "onion": "__link__", "url": "__link__", "pgp_fingerprint": "__pgp__"}
+CONTACT = "__contact__"  # email, phone, messenger handles
+
+
+@Language.factory(
+    "narcwatch_offer_features",
+    requires=["doc._.substances", "doc._.identifiers", "doc._.quantities", "doc._.prices"],
+    assigns=["token.norm"],
+)
+def make_offer_features(nlp: Language, name: str) -> OfferFeatures:
+    return OfferFeatures()
+
+
+class OfferFeatures:
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[tuple[int, int, str]] = []
+        for found in doc._.substances or ():
+            feature = "__precursor__" if found["precursor_table"] else f"__{found['class'] or 'drug'}__"
+            spans.append((found["start"], found["end"], feature))
+        spans += [(q["start"], q["end"], "__quantity__") for q in doc._.quantities or ()]
+        spans += [(p["start"], p["end"], "__price__") for p in doc._.prices or ()]
+        spans += [(i["start"], i["end"], IDENTIFIER_FEATURES.get(i["type"], CONTACT))
+                  for i in doc._.identifiers or ()]
+        for start, end, feature in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                for token in span:
+                    token.norm_ = feature
+        return doc
+
+
+@spacy.registry.architectures("narcwatch.TextCatBOWNorm.v1")
+def build_bow_norm_classifier(ngram_size: int, length: int = 262144,
+                              nO: int | None = None) -> Model[list[Doc], Floats2d]:
+    """spaCy's TextCatBOW.v3 for exclusive classes, counting n-grams of token norms instead of exact texts:
+    lower-cased words, and the findings above as one feature each ("__price__ __quantity__"), so the linear part
+    generalises as the embedding does. (TextCatBOW.v3 fixes the attribute to ORTH.)"""
+    length = 2 ** (length - 1).bit_length()
+    sparse_linear = SparseLinear_v2(nO=nO, length=length)
+    layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted,
+                                                          fill_defaults={"b": _NEG_VALUE, "W": 0}))
+    model = chain(with_cpu(chain(extract_ngrams(ngram_size, attr=NORM), layer), layer.ops),
+                  with_cpu(softmax_activation(), layer.ops))
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.set_ref("output_layer", sparse_linear)
+    model.attrs["multi_label"] = False
+    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=layer)
+    return model

@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The trained NLP pipeline (offer classifier), rebuilt when its corpus or training config changes.
+# The trained NLP pipeline (offer classifier), rebuilt when its corpus, lexicons or config change.
 MODEL := $(VENV)/share/narcwatch/nlp/meta.json
 
 .PHONY: setup system demo test lint bench
@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
 	@touch $(STAMP)
 
-$(MODEL): $(STAMP) nlp/config.cfg nlp/offers.py nlp/pipeline.py $(wildcard nlp/data/offers/*.jsonl)
+$(MODEL): $(STAMP) nlp/config.cfg nlp/*.py $(wildcard nlp/data/*.tsv nlp/data/offers/*.jsonl)
 	@echo "Training the offer classifier (narcwatch nlp train)..."
 	@$(VENV)/bin/narcwatch nlp train 2>$(VENV)/nlp-train.log || (cat $(VENV)/nlp-train.log; exit 1)
-	@tail -n 3 $(VENV)/nlp-train.log
+	@tail -n 1 $(VENV)/nlp-train.log
 
 demo: setup
 	$(VENV)/bin/narcwatch demo

@@ -1,9 +1,9 @@
 """How fast the NLP pipeline analyses offer texts, against spaCy's tokenizer alone on the same texts, and its memory.
 
 The texts are every listing and post of a test-range world, repeated until there are at least --docs of them. The
-pipeline is the trained one (nlp.pipeline.default(), classifier included) when there is one, else the rule-based
-pipeline (nlp.pipeline.build()). Both passes are timed in the same run after a warm-up (lingua loads its models on
-first use), so a busy machine slows both sides of the ratio. Four figures:
+pipeline is the trained one (nlp.pipeline.default(), classifier included), as `narcwatch analyze` runs it. Both
+passes are timed in the same run after a warm-up (lingua loads its models on first use), so a busy machine slows
+both sides of the ratio. Four figures:
 
 1. Tokenizer-only docs/s (`nlp.tokenizer.pipe`): the floor no spaCy pipeline gets below.
 2. Full pipeline docs/s in one process (`nlp.pipe`), and its ratio to (1); the requirement is ≥ 0.25.
@@ -60,14 +60,11 @@ def texts(seed: int, listings: int, docs: int) -> tuple[list[str], int]:
 
 
 def load() -> tuple[Language, str]:
-    """The pipeline to measure and how it was obtained."""
-    default = getattr(pipeline, "default", None)
-    if default is not None:
-        try:
-            return default(), "nlp.pipeline.default()"
-        except RuntimeError as exc:  # NotTrainedError: set-up has not trained the classifier
-            return pipeline.build(), f"nlp.pipeline.build() (default() failed: {exc})"
-    return pipeline.build(), "nlp.pipeline.build()"
+    """The trained pipeline (classifier included) that `narcwatch analyze` runs; set-up trains it."""
+    try:
+        return pipeline.default(), "nlp.pipeline.default()"
+    except pipeline.NotTrainedError as exc:
+        raise SystemExit(f"bench/nlp.py: {exc}") from None
 
 
 def rate(run: Callable[[], Iterable[object]], n: int) -> float:

@@ -10,15 +10,16 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from spacy.language import Language
 
-from nlp.evaluate import Classification, evaluate_offers, evaluate_range
-from nlp.pipeline import NotTrainedError, _text, default, model_dir, result, train
+if TYPE_CHECKING:  # spaCy and the pipeline load only when a command runs, not for `narcwatch --help`
+    from spacy.language import Language
+
+    from nlp.evaluate import Classification
 
 app = typer.Typer(no_args_is_help=True, help="Train and evaluate the NLP pipeline.")
 err = Console(stderr=True)
@@ -29,6 +30,8 @@ Model = Annotated[Path | None, typer.Option("--model", help="A trained pipeline 
 
 def _load(model: Path | None) -> Language:
     import spacy
+
+    from nlp.pipeline import NotTrainedError, default
 
     try:
         return spacy.load(model) if model else default()
@@ -50,6 +53,8 @@ def _parse(number: int, raw: bytes) -> tuple[object, str] | dict:
         return error(f"not valid JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(record, dict):
         return error(f"expected a JSON object, got {type(record).__name__}")
+    from nlp.pipeline import _text
+
     record_id = record.get("id", record.get("key", number))
     # Crawler items (title + description) are accepted as they are, so crawl output can be analysed directly.
     text = record["text"] if "text" in record else _text(record) if "description" in record else None
@@ -76,6 +81,8 @@ def analyze(
     if file != "-" and not Path(file).is_file():
         err.print(f"[red]No such file:[/] {file}", highlight=False)
         raise typer.Exit(2)
+    from nlp.pipeline import result
+
     nlp = _load(model)
     stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115  # closed below
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", write_through=False, newline="\n")
@@ -116,13 +123,20 @@ def train_command(
 ) -> None:
     """Train the offer classifier on the corpus's train split (best model on dev) and save the whole pipeline."""
     from nlp.offers import CorpusError
+    from nlp.pipeline import model_dir, train
 
     try:
         path = train(out or model_dir(), corpus, stdout=sys.stderr)
     except CorpusError as exc:
         err.print(f"[red]Offer corpus error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    err.print(f"trained pipeline saved to {path}", highlight=False)
+    import spacy
+
+    from nlp.evaluate import evaluate_offers
+
+    report = evaluate_offers(spacy.load(path), "test")
+    err.print(f"trained pipeline saved to {path}; held-out macro-F1 {report.macro_f1:.3f}, accuracy "
+              f"{report.accuracy:.3f}", highlight=False)
 
 
 def _classification_table(title: str, report: Classification) -> Table:
@@ -149,6 +163,8 @@ def eval_command(
 ) -> None:
     """Per-class precision, recall and F1 of the offer classifier on the held-out split, and identifier precision
     and recall (with decoys), substance recall and category accuracy against the test range's ground truth."""
+    from nlp.evaluate import evaluate_offers, evaluate_range
+
     nlp = _load(model)
     with err.status("classifying the held-out split"):
         offers = evaluate_offers(nlp, split)

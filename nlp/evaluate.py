@@ -157,7 +157,7 @@ def evaluate_range(nlp: Language, truth: Iterable[dict]) -> RangeReport:
                 decoys_extracted.append(decoy)
         if result["category"] is not None:
             pairs.append((record["category"], result["category"]))
-        names = {s["name"] for s in result["substances"]}
+        names = {s["name"].lower() for s in result["substances"]}
         # Ordinary chemicals a legal shop names (no drug class, no precursor table) are not what narcwatch seeks.
         wanted = {canonical.get(s["name"].lower(), s["name"].lower()) for s in record["substances"]
                   if s["class"] or s["precursor_table"] or record["category"] == "precursor_offer"}

@@ -15,12 +15,15 @@ from functools import partial
 import spacy
 from spacy.attrs import NORM
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.tokens import Doc
 from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
+
+from nlp.lexicon import CAS_PATTERN, ILLICIT_CATEGORIES, load_illicit, valid_cas
 
 # spaCy's TextCatBOW.v3 output bias for the not-yet-seen classes of a resized layer.
 _NEG_VALUE = -5000
@@ -37,15 +40,42 @@ CONTACT = "__contact__"  # email, phone, messenger handles
     assigns=["token.norm"],
 )
 def make_offer_features(nlp: Language, name: str) -> OfferFeatures:
-    return OfferFeatures()
+    return OfferFeatures(nlp)
 
 
 class OfferFeatures:
+    """Also marks what no other component reports but tells offers apart: other illicit goods and services
+    ("__weapon__", "__document__"...; lexicon illicit.tsv, matched on lower-cased tokens by spaCy's PhraseMatcher)
+    and valid CAS numbers of chemicals that are not precursors ("__cas__": the mark of a legal chemical page)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.ambiguous: set[str] = set()
+        for category in ILLICIT_CATEGORIES:
+            terms = [t for t in load_illicit() if t.category == category]
+            for ambiguous in (False, True):
+                key = f"__{category}__" + ("?" if ambiguous else "")
+                patterns = [nlp.make_doc(t.term) for t in terms if t.ambiguous == ambiguous]
+                if patterns:
+                    self.matcher.add(key, patterns)
+                if ambiguous:
+                    self.ambiguous.add(key)
+
     def __call__(self, doc: Doc) -> Doc:
         spans: list[tuple[int, int, str]] = []
+        offer = bool(doc._.prices or doc._.quantities)
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if key not in self.ambiguous or offer:
+                spans.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), key.rstrip("?")))
         for found in doc._.substances or ():
             feature = "__precursor__" if found["precursor_table"] else f"__{found['class'] or 'drug'}__"
             spans.append((found["start"], found["end"], feature))
+        named = [(s["start"], s["end"]) for s in doc._.substances or ()]
+        text = doc._.normalized.original if doc._.normalized is not None else doc.text
+        for m in CAS_PATTERN.finditer(text):
+            if valid_cas(m.group()) and not any(start <= m.start() < end for start, end in named):
+                spans.append((m.start(), m.end(), "__cas__"))
         spans += [(q["start"], q["end"], "__quantity__") for q in doc._.quantities or ()]
         spans += [(p["start"], p["end"], "__price__") for p in doc._.prices or ()]
         spans += [(i["start"], i["end"], IDENTIFIER_FEATURES.get(i["type"], CONTACT))

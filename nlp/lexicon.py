@@ -12,6 +12,9 @@ Classes are pharmacological: synthetic cathinones are stimulants, nitazenes opio
 sedatives; `nps` is kept for synthetic cannabinoids and generic "research chemical" wording, where the effect
 cannot be told from the name.
 
+illicit.tsv names other illicit goods and services (forged documents, card data, counterfeit money, weapons,
+hacking, laundering, counterfeit goods) so the offer classifier can tell a fake-ID listing from a drug listing.
+
 precursors.tsv holds 1988 Convention Table I and II chemicals, later-scheduled designer precursors and nationally
 controlled ones, with CAS numbers so a listing can be recognised by CAS alone.
 """
@@ -58,6 +61,18 @@ class Term:
         return self.kind in ("slang_ambiguous", "emoji")
 
 
+ILLICIT_CATEGORIES = frozenset({"document", "card_data", "counterfeit_money", "weapon", "hacking", "laundering",
+                                "counterfeit_goods"})
+
+
+@dataclass(frozen=True, slots=True)
+class IllicitTerm:
+    term: str
+    category: str  # one of ILLICIT_CATEGORIES
+    langs: tuple[str, ...]
+    ambiguous: bool  # an everyday word that signals illicit goods only in an offer (with a price or quantity)
+
+
 @dataclass(frozen=True, slots=True)
 class PrecursorTerm:
     term: str
@@ -84,7 +99,7 @@ def valid_cas(text: str) -> bool:
 
 def _rows(name: str) -> list[dict[str, str]]:
     text = files("nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    return list(csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t"))
 
 
 @cache
@@ -115,6 +130,17 @@ def _precursors() -> tuple[PrecursorTerm, ...]:
         )
         for row in _rows("precursors.tsv")
     )
+
+
+@cache
+def _illicit() -> tuple[IllicitTerm, ...]:
+    return tuple(IllicitTerm(row["term"], row["category"], tuple(row["langs"].split(",")), row["kind"] == "ambiguous")
+                 for row in _rows("illicit.tsv"))
+
+
+def load_illicit() -> list[IllicitTerm]:
+    """Other illicit goods and services by category."""
+    return list(_illicit())
 
 
 def load_substances() -> list[Term]:

@@ -120,7 +120,26 @@ def _nfkc(text: str) -> tuple[list[str], list[int], list[int]]:
 
 
 _WORD_RUN = re.compile(r"\w[\w@$]*")  # runs of word characters (letters, digits, _) plus leet symbols inside them
-_LEET_CHAR = re.compile(f"[{re.escape(''.join(LEET))}]")
+_LEET_RUN = re.compile(f"[{re.escape(''.join(LEET))}]+")
+_LEET_RUN_MAX = 3  # "m37o", "fen74nyl"; longer digit runs between letters are codes, not disguised words
+
+
+_COMPOUND = re.compile(r"(?<![\w-])\w++(?:-\w++)+")  # possessive: a word without a hyphen fails at once
+
+
+def _fix_compounds(chars: list[str]) -> None:
+    """Look-alike parts of hyphenated Latin names ("2C-В", "а-PVP"): a one-letter part is too short for the
+    per-word majority to tell its script, so a part made only of look-alikes is read as Latin when every other part
+    is Latin. Russian parts such as "соль" in "PVP-соль" have letters of their own and stay."""
+    text = "".join(chars)
+    for m in _COMPOUND.finditer(text):
+        compound = m.group()
+        if not (_LATIN.search(compound) and _CYRILLIC_GREEK.search(compound)):
+            continue
+        foreign = [part for part in compound.split("-") if _CYRILLIC_GREEK.search(part)]
+        if all(ch in HOMOGLYPHS or ch.isdigit() for part in foreign for ch in part):
+            for i in range(m.start(), m.end()):
+                chars[i] = HOMOGLYPHS.get(chars[i], chars[i])
 
 
 def _fix_words(chars: list[str]) -> None:
@@ -135,15 +154,21 @@ def _fix_words(chars: list[str]) -> None:
                 if native == 0 or latin > native:  # a Latin word with disguised letters, not a Russian one
                     for i in range(m.start(), m.end()):
                         chars[i] = HOMOGLYPHS.get(chars[i], chars[i])
-    # A leet symbol between two letters is inside a word, never at its edge; the letters around one replaced are
-    # never leet symbols, so replacing left to right reads the same neighbours as word by word.
-    for m in _LEET_CHAR.finditer(text):
-        i = m.start()
-        if 0 < i < len(chars) - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha():
-            chars[i] = LEET[chars[i]]
+        _fix_compounds(chars)
+    # A short run of leet symbols between two letters is inside a word, never at its edge.
+    for m in _LEET_RUN.finditer(text):
+        start, end = m.span()
+        if (end - start <= _LEET_RUN_MAX and start > 0 and end < len(chars) and chars[start - 1].isalpha()
+                and chars[end].isalpha()):
+            chars[start:end] = [LEET[ch] for ch in m.group()]
 
 
-_SPLIT = re.compile(r"(?<![\w*.])(\w)(?:[*.·]\w){2,}(?![\w*])")
+# Letters spelled out with one separator between each ("к*с*а*н*а*к*с", "e-t-i-z-o-l-a-m", "3.-.м.е.о"): at least
+# three units for "*" and "·", which ordinary text does not put between letters, and four for "." and "-", so
+# "e.g.", "U.S.A.", "T-Rex" and "A-B-C" stay. A hyphen may be a unit between other separators ("3*-*M*M*C").
+_SPLIT = re.compile(r"(?<![\w*·.-])[\w-]([*·.-])[\w-](?:\1[\w-])+(?!\w|\1\w)")
+_SPLIT_UNITS = {"*": 3, "·": 3, ".": 4, "-": 4}
+_SPLIT_LETTERS = 3  # numbers, dates and versions ("1.2.3.4", "12-05-2024") are not spelled-out words
 
 
 def _split_separators(chars: list[str]) -> set[int]:
@@ -151,7 +176,10 @@ def _split_separators(chars: list[str]) -> set[int]:
     text = "".join(chars)
     drop: set[int] = set()
     for match in _SPLIT.finditer(text):
-        drop.update(i for i in range(match.start(), match.end()) if text[i] in "*.·")
+        sep, units = match.group(1), match.group()[::2]
+        if (len(units) >= _SPLIT_UNITS[sep] and sum(ch.isalpha() for ch in units) >= _SPLIT_LETTERS
+                and (sep != "-" or "-" not in units)):
+            drop.update(range(match.start() + 1, match.end(), 2))
     return drop
 
 

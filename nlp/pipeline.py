@@ -52,10 +52,12 @@ def build(path: Path | None = None, overrides: dict[str, object] | None = None) 
     return nlp
 
 
-def corpus_digest(directory: Path | None = None) -> str:
-    """SHA-256 over the corpus files, recorded in the model so a stale model can be told from a current one."""
+def training_digest(corpus: Path | None = None) -> str:
+    """SHA-256 over what the trained classifier depends on (its corpus, the lexicons its features come from and
+    the config), recorded in the model so a stale model can be told from a current one."""
+    data = Path(__file__).with_name("data")
     digest = hashlib.sha256()
-    for path in sorted((directory or offers.corpus_dir()).glob("*.jsonl")):
+    for path in [*sorted((corpus or offers.corpus_dir()).glob("*.jsonl")), *sorted(data.glob("*.tsv")), CONFIG]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -72,9 +74,10 @@ def train(output: Path | None = None, corpus: Path | None = None, stdout: IO[str
     with tempfile.TemporaryDirectory(prefix="narcwatch-train-") as work:
         spacy_train(nlp, Path(work), stdout=stdout, stderr=stdout)
         best = spacy.load(Path(work) / "model-best")
-    best.meta["narcwatch"] = {"corpus_sha256": corpus_digest(corpus), "corpus_texts": len(offers.load_corpus(corpus))}
+    best.meta["narcwatch"] = {"inputs_sha256": training_digest(corpus), "corpus_texts": len(offers.load_corpus(corpus))}
     staging = output.with_name(output.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
+    staging.parent.mkdir(parents=True, exist_ok=True)
     best.to_disk(staging)
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)  # a reader never sees a half-written model

@@ -20,7 +20,7 @@ def test_analyze_prints_one_line_per_input_and_names_bad_lines(tmp_path: Path) -
         json.dumps({"id": "a1", "text": "Selling coke 1g 80€, BTC bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}),
         "{not json",
         json.dumps({"id": 7}),
-        json.dumps({"id": "p", "text": "Продаём BMK глицидат CAS 5413-05-8, доставка по РФ"}),
+        json.dumps({"id": "p", "text": "Продаём BMK глицидат (CAS 5449-12-7), доставка по РФ"}),
         "",
         json.dumps({"key": "market_a:1", "title": "XTC pills", "description": "100 pills 250 EUR"}),
     ]
@@ -40,7 +40,7 @@ def test_analyze_prints_one_line_per_input_and_names_bad_lines(tmp_path: Path) -
         assert [(i["type"], i["currency"]) for i in first["identifiers"]] == [("crypto_address", "BTC")]
         assert first["substances"][0]["name"] == "cocaine" and first["prices"][0]["currency"] == "EUR"
         assert precursor["language"] == "ru" and precursor["category"] == "precursor_offer"
-        assert {s["cas"] for s in precursor["substances"]} == {"5413-05-8"}
+        assert {s["cas"] for s in precursor["substances"]} == {"5449-12-7"}
         assert "3 bad lines" in proc.stderr.decode()
 
 

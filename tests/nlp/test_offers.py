@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from nlp.evaluate import evaluate_offers
 from nlp.offers import GENRES, LABELS, CorpusError, load_corpus, offer_reader, split_of
-from nlp.pipeline import corpus_digest, default, train
+from nlp.pipeline import default, train, training_digest
 
 LANGUAGES = {"en", "ru", "uk", "de", "es", "fr", "pt", "nl", "pl", "it"}
 
@@ -81,7 +81,7 @@ def test_reader_gives_one_hot_examples_of_one_split() -> None:
 
 def test_trained_model_is_current_and_meets_the_held_out_figure(nlp: Language) -> None:
     assert nlp.pipe_names[-1] == "textcat"
-    assert nlp.meta["narcwatch"]["corpus_sha256"] == corpus_digest(), "stale model: run `make setup`"
+    assert nlp.meta["narcwatch"]["inputs_sha256"] == training_digest(), "stale model: run `make setup`"
     report = evaluate_offers(nlp, "test")
     print({c.label: round(c.f1, 3) for c in report.classes}, "macro", round(report.macro_f1, 3),
           {lang: f"{c}/{n}" for lang, (c, n) in report.by_group.items()})
@@ -98,7 +98,7 @@ UNSEEN = [
     ("drug_offer", "Verkaufe Gras Amnesia Haze, 10g für 90€, Versand diskret per Brief, nur Treuhand"),
     ("drug_offer", "Tenemos cristal de MDMA 84%, 5g por 120€, envío a toda Europa, contacto por Telegram"),
     ("drug_offer", "Pillen 250mg MDMA, 100 stuks voor 300 euro, verzending binnen NL en BE"),
-    ("precursor_offer", "BMK glycidate CAS 5413-05-8 powder, purity 99%, MOQ 1kg, safe shipping to Netherlands "
+    ("precursor_offer", "BMK methyl glycidate CAS 80532-66-7 powder, purity 99%, MOQ 1kg, safe shipping to Netherlands "
                         "and Poland, contact WhatsApp"),
     ("precursor_offer", "Продаём 4-анилинопиперидин (4-AP) и 1-Boc-4-пиперидон оптом, доставка в Мексику и США"),
     ("precursor_offer", "Wir liefern PMK-Ethylglycidat in großen Mengen, 100% Zolldurchlass garantiert"),
@@ -137,8 +137,8 @@ def test_training_on_a_small_corpus_saves_a_loadable_pipeline(tmp_path: Path) ->
     picked = [item for label in LABELS for item in [r for r in rows if r.label == label][:15]]
     (corpus / "en.jsonl").write_text("".join(json.dumps({"text": i.text, "label": i.label, "genre": i.genre}) + "\n"
                                              for i in picked))
-    path = train(tmp_path / "model", corpus, stdout=io.StringIO())
+    path = train(tmp_path / "share" / "model", corpus, stdout=io.StringIO())  # parents are made
     loaded = spacy.load(path)
     assert loaded.pipe_names[-1] == "textcat" and set(loaded.get_pipe("textcat").labels) == set(LABELS)
-    assert loaded.meta["narcwatch"] == {"corpus_sha256": corpus_digest(corpus), "corpus_texts": len(picked)}
-    assert not (tmp_path / "model.tmp").exists()
+    assert loaded.meta["narcwatch"] == {"inputs_sha256": training_digest(corpus), "corpus_texts": len(picked)}
+    assert not (tmp_path / "share" / "model.tmp").exists()

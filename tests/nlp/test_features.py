@@ -1,0 +1,45 @@
+"""What the classifier reads: rule-based findings as token norms, and the bag of words over those norms."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from nlp.pipeline import default
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return default()
+
+
+def norms(nlp: Language, text: str) -> list[str]:
+    return [t.norm_ for t in nlp(text)]
+
+
+def test_findings_become_language_independent_norms(nlp: Language) -> None:
+    text = "Selling coke 1g 80€, BTC bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, Wickr: snowman_uk"
+    doc = nlp(text)
+    assert doc.text == text and [t.text for t in doc][:2] == ["Selling", "coke"]
+    got = [t.norm_ for t in doc]
+    assert got[:2] == ["selling", "__stimulant__"]
+    assert {"__quantity__", "__price__", "__wallet__", "__contact__"} <= set(got)
+    assert norms(nlp, "Мефедрон 1 г 2500 руб")[0] == "__stimulant__"
+
+
+def test_illicit_goods_and_ordinary_chemicals_are_marked(nlp: Language) -> None:
+    assert "__document__" in norms(nlp, "Fake passport, any EU country, 580 USD")
+    assert "__weapon__" in norms(nlp, "AK-47 with two magazines, 1500 USD")
+    assert "__card_data__" in norms(nlp, "Fresh fullz with CVV, 15$ each")
+    glycerol = norms(nlp, "Glycerol CAS 56-81-5, 99.5%, 25 kg drums")
+    assert "__cas__" in glycerol and "__precursor__" not in glycerol
+    bmk = norms(nlp, "BMK methyl glycidate CAS 80532-66-7, 1 kg")
+    assert "__precursor__" in bmk and "__cas__" not in bmk
+    assert "__cas__" not in norms(nlp, "Glycerol CAS 56-81-6")  # wrong check digit: not a CAS number
+
+
+def test_disguised_and_plain_names_read_the_same_to_the_classifier(nlp: Language) -> None:
+    plain, leet = nlp("Selling cocaine 1g 80€, fast shipping"), nlp("Selling c0ca1ne 1g 80€, fast shipping")
+    assert [t.norm_ for t in plain] == [t.norm_ for t in leet]
+    assert plain.cats == pytest.approx(leet.cats)
+    assert max(plain.cats, key=plain.cats.get) == "drug_offer"

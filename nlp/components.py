@@ -8,6 +8,7 @@ are package data, lingua ships its models), so none needs `to_disk`/`from_disk`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -92,6 +93,9 @@ class LanguageDetector:
         self.detector = (builder.with_preloaded_language_models() if preload else builder).build()
         self.min_confidence = min_confidence
         self.min_letters = min_letters
+        # lingua's parallel scorer runs on a thread pool that a fork (spaCy's n_process workers) does not copy:
+        # a forked worker that called it would wait forever, so workers score one text at a time.
+        self.pid = os.getpid()
 
     def _words(self, doc: Doc) -> str:
         """Wallets, onions, PGP armour and handles are long Latin-script strings that outvote a short Cyrillic
@@ -111,6 +115,9 @@ class LanguageDetector:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
         """A batch at a time through lingua's parallel scorer, which releases the GIL: the same results as
         __call__, in a fraction of the wall time on a machine with a free core."""
+        if os.getpid() != self.pid:
+            yield from map(self, docs)
+            return
         for batch in minibatch(docs, batch_size):
             texts = [self._words(doc) for doc in batch]
             scored = [i for i, text in enumerate(texts) if sum(map(len, text.split())) >= self.min_letters]

@@ -12,7 +12,7 @@ import pytest
 from spacy.language import Language
 
 from nlp.evaluate import evaluate_range
-from nlp.pipeline import analyze, build
+from nlp.pipeline import analyze, build, default
 from testsites.world import World
 
 
@@ -198,3 +198,14 @@ def test_substance_recall_on_the_test_range(nlp: Language) -> None:
 # forums really use (flualp, broma, meto, этиз) took recall on World(seed=11, listings=300) from 0.868 to 0.901; the
 # floor sits just under it. Most remaining misses are range nicknames the lexicon deliberately lacks.
 RECALL_FLOOR = 0.90
+
+
+@pytest.mark.timeout(180)
+def test_worker_processes_match_one_process_after_the_parent_scored_a_batch() -> None:
+    """lingua's parallel scorer runs on threads a fork does not copy; workers forked after the parent used it must
+    neither hang nor differ."""
+    trained = default()
+    texts = [f"{text} #{i}" for i in range(40) for _, text, _ in OFFERS]
+    alone = [(d._.language, d.cats, d._.substances) for d in trained.pipe(texts)]
+    workers = [(d._.language, d.cats, d._.substances) for d in trained.pipe(texts, n_process=2, batch_size=64)]
+    assert workers == alone

@@ -376,10 +376,14 @@ def make_identifiers(nlp: Language, name: str, regions: dict[str, str], phone_re
 _NATIONAL_NUMBER = re.compile(r"\d[\d\s().-]{5,}\d")
 
 
+# Mobile and landline numbers vendors give have 9-12 digits; shorter or longer digit runs that some region happens to
+# accept are prices, card fragments or CAS numbers ("140-29-4"). Shorter runs are not even parsed.
+_NATIONAL_DIGITS = (9, 12)
+
+
 def _plausible_national(value: str) -> bool:
-    """Mobile and landline numbers vendors give have 9-12 digits; shorter or longer digit runs that some region
-    happens to accept are prices, card fragments or CAS numbers ("140-29-4")."""
-    return 9 <= sum(ch.isdigit() for ch in value) <= 12 and not CAS_PATTERN.fullmatch(value)
+    low, high = _NATIONAL_DIGITS
+    return low <= sum(ch.isdigit() for ch in value) <= high and not CAS_PATTERN.fullmatch(value)
 
 
 class IdentifierFinder:
@@ -397,18 +401,25 @@ class IdentifierFinder:
         self.phone_regions = phone_regions
 
     def _national_phones(self, reader: IdentifierReader, taken: list[Identifier], language: str) -> list[Identifier]:
-        readings: dict[tuple[int, int], dict[str, Identifier]] = {}
-        for region in self.phone_regions:
-            for ident in reader.phones(region):
+        def readings(region: str) -> Iterator[Identifier]:
+            for ident in reader.phones(region, min_chars=_NATIONAL_DIGITS[0]):
                 if (_plausible_national(ident.value)
                         and not any(t.start < ident.end and ident.start < t.end for t in taken)):
-                    readings.setdefault((ident.start, ident.end), {})[region] = ident
-        phones = []
-        for by_region in readings.values():
-            preferred = by_region.get(self.regions.get(language, ""))
-            distinct = {ident.normalized: ident for ident in by_region.values()}
-            if preferred or len(distinct) == 1:
-                phones.append(preferred or next(iter(distinct.values())))
+                    yield ident
+
+        # The language's region decides the numbers it reads validly; the others are asked only about the rest.
+        preferred = self.regions.get(language, "")
+        phones = list(readings(preferred)) if preferred in self.phone_regions else []
+        taken = taken + phones
+        if all(any(t.start < end and start < t.end for t in taken) for start, end in reader.phone_runs(
+                _NATIONAL_DIGITS[0])):
+            return phones
+        others: dict[tuple[int, int], dict[str, Identifier]] = {}
+        for region in self.phone_regions:
+            if region != preferred:
+                for ident in readings(region):
+                    others.setdefault((ident.start, ident.end), {})[ident.normalized] = ident
+        phones += [next(iter(by_number.values())) for by_number in others.values() if len(by_number) == 1]
         return phones
 
     def __call__(self, doc: Doc) -> Doc:

@@ -379,7 +379,7 @@ class _PhoneCandidates:
             self._after[index] = found
         return self._after[index]
 
-    def _chain(self) -> list[_PhoneCandidate]:
+    def chain(self) -> list[_PhoneCandidate]:
         """Every candidate, as the matcher steps through them when none matches."""
         if self._unmatched is None:
             self._unmatched, index = [], 0
@@ -388,12 +388,15 @@ class _PhoneCandidates:
                 index = candidate.start + len(candidate.text)
         return self._unmatched
 
-    def hits(self, region: str | None) -> list[_Hit]:
-        """What PhoneNumberMatcher(clean, region, VALID) finds; runs too short to be valid are not parsed. Unlike
-        the matcher this does not give up after 65,535 invalid candidates, which no listing reaches."""
+    def hits(self, region: str | None, min_chars: int = 0) -> list[_Hit]:
+        """What PhoneNumberMatcher(clean, region, VALID) finds; runs too short to be valid, or shorter than
+        `min_chars` letters and digits, are not parsed. Unlike the matcher this does not give up after 65,535
+        invalid candidates, which no listing reaches."""
         national, international, exit_codes = _phone_minimum()
 
         def parsable(c: _PhoneCandidate) -> bool:
+            if c.chars < min_chars:
+                return False
             if c.plus and c.chars >= international:
                 return True
             if region not in national:
@@ -406,7 +409,7 @@ class _PhoneCandidates:
             return (c.chars > international and exit_code is not None
                     and (not c.digits or exit_code.search(c.digits) is not None))
 
-        if (region not in national and _PLUS.isdisjoint(self.clean)) or not any(map(parsable, self._chain())):
+        if (region not in national and _PLUS.isdisjoint(self.clean)) or not any(map(parsable, self.chain())):
             return []
         matcher = phonenumbers.PhoneNumberMatcher(self.clean, region, leniency=phonenumbers.Leniency.VALID)
         hits: list[_Hit] = []
@@ -472,9 +475,14 @@ class IdentifierReader:
         """Every checksum-valid identifier, phone numbers read as in find_identifiers(text, region)."""
         return self._resolved(self.candidates.hits(region))
 
-    def phones(self, region: str | None) -> list[Identifier]:
+    def phone_runs(self, min_chars: int) -> list[tuple[int, int]]:
+        """Offsets of the digit runs with at least `min_chars` letters and digits that the phone matcher tries."""
+        return [(self.index[c.start], self.index[c.start + len(c.text) - 1] + 1)
+                for c in self.candidates.chain() if c.chars >= min_chars]
+
+    def phones(self, region: str | None, min_chars: int = 0) -> list[Identifier]:
         """The phone numbers among identifiers(region), skipping the resolution when there are none."""
-        phones = self.candidates.hits(region)
+        phones = self.candidates.hits(region, min_chars)
         return [i for i in self._resolved(phones) if i.type == "phone"] if phones else []
 
     def _resolved(self, phones: list[_Hit]) -> list[Identifier]:

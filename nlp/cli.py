@@ -135,8 +135,8 @@ def train_command(
     from nlp.evaluate import evaluate_offers
 
     report = evaluate_offers(spacy.load(path), "test")
-    err.print(f"trained pipeline saved to {path}; held-out macro-F1 {report.macro_f1:.3f}, accuracy "
-              f"{report.accuracy:.3f}", highlight=False)
+    print(f"trained pipeline saved to {path}; held-out macro-F1 {report.macro_f1:.3f}, accuracy {report.accuracy:.3f}",
+          file=sys.stderr)
 
 
 def _classification_table(title: str, report: Classification) -> Table:
@@ -199,5 +199,8 @@ def eval_command(
     for name, (tp, fp, fn) in ids.counts.items():
         table.add_row(name, f"{ids.precision(name):.3f}", f"{ids.recall(name):.3f}", str(tp), str(fp), str(fn))
     console.print(table)
+    if ids.unscored:
+        console.print("Extracted, but of a type the truth does not list (not scored): "
+                      + ", ".join(f"{name} {n}" for name, n in ids.unscored.items()))
     console.print(_classification_table("Categories vs test-range truth", report.categories))
     console.print(f"Substance recall vs test-range truth: {report.substance_recall:.3f}")

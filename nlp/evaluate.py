@@ -96,6 +96,7 @@ class Extraction:
     counts: dict[str, tuple[int, int, int]]  # name -> (true positives, false positives, false negatives)
     decoys: int
     decoys_extracted: list[dict]
+    unscored: dict[str, int]  # extracted types the truth never lists (e.g. URLs), by count
 
     def precision(self, name: str) -> float:
         tp, fp, _ = self.counts[name]
@@ -164,7 +165,9 @@ def evaluate_range(nlp: Language, truth: Iterable[dict]) -> RangeReport:
         found_substances += len(wanted & names)
         total_substances += len(wanted)
         missed.update(wanted - names)
-    extraction = Extraction({name: (tp, fp, fn) for name, (tp, fp, fn) in sorted(counts.items())},
-                            sum(map(len, decoys_by_url.values())), decoys_extracted)
+    listed = {_name(i["type"], i.get("currency")) for r in texts for i in r["identifiers"]}
+    extraction = Extraction({name: (tp, fp, fn) for name, (tp, fp, fn) in sorted(counts.items()) if name in listed},
+                            sum(map(len, decoys_by_url.values())), decoys_extracted,
+                            {name: fp for name, (_, fp, _) in sorted(counts.items()) if name not in listed})
     return RangeReport(extraction, classification(pairs), _ratio(found_substances, total_substances),
                        dict(missed.most_common()), len(texts))

@@ -429,12 +429,18 @@ class IdentifierFinder:
         found = reader.identifiers()
         if _NATIONAL_NUMBER.search(text):
             found = sorted(found + self._national_phones(reader, found, ext.language), key=lambda i: i.start)
-        ext.identifiers = [
+        identifiers = [
             {"type": i.type, "value": i.value, "normalized": i.normalized, "currency": i.currency, "kind": i.kind,
              "start": i.start, "end": i.end}
             for i in found
         ]
-        ext.pgp_keys = [{**asdict(key), "created": key.created.isoformat()} for key in parse_pgp_key_blocks(text)]
+        keys = parse_pgp_key_blocks(text) if "-----BEGIN PGP" in text else []
+        # A key block is the vendor's fingerprint, whatever the text says about it: listed with the identifiers
+        # (kind "key_block", span = the armour) so links across sites use one field.
+        identifiers += [{"type": "pgp_fingerprint", "value": key.fingerprint, "normalized": key.fingerprint,
+                         "currency": None, "kind": "key_block", "start": key.start, "end": key.end} for key in keys]
+        ext.identifiers = sorted(identifiers, key=lambda i: i["start"])
+        ext.pgp_keys = [{**asdict(key), "created": key.created.isoformat()} for key in keys]
         return doc
 
 

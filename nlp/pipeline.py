@@ -101,12 +101,13 @@ def _text(record: dict) -> str:
 
 def result(doc: spacy.tokens.Doc, record_id: object = None) -> dict:
     """One analysed text in the shape `narcwatch analyze` prints; category and scores are None without a
-    classifier."""
+    classifier. `pgp_keys` adds what a key block's fingerprint identifier cannot hold: key id, user ids, creation
+    time, algorithm."""
     scores = {label: round(float(p), 4) for label, p in doc.cats.items()} or None
     return {"id": record_id, "language": doc._.language,
             "category": max(scores, key=scores.__getitem__) if scores else None, "scores": scores,
             "substances": doc._.substances, "identifiers": doc._.identifiers, "quantities": doc._.quantities,
-            "prices": doc._.prices}
+            "prices": doc._.prices, "pgp_keys": doc._.pgp_keys}
 
 
 def analyze(nlp: Language, records: Iterable[dict], batch_size: int | None = None,

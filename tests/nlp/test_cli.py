@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 NARCWATCH = [sys.executable, "-m", "narcwatch.cli"]
-KEYS = {"id", "language", "category", "scores", "substances", "identifiers", "quantities", "prices"}
+KEYS = {"id", "language", "category", "scores", "substances", "identifiers", "quantities", "prices", "pgp_keys"}
 
 
 def run(*args: str, stdin: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess[bytes]:

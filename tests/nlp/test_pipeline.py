@@ -180,7 +180,7 @@ def test_analyze_records(nlp: Language) -> None:
     out = list(analyze(nlp, records))
     assert [r["id"] for r in out] == ["a:1", "b:2"]
     assert set(out[0]) == {"id", "language", "category", "scores", "substances", "identifiers", "quantities",
-                           "prices"}
+                           "prices", "pgp_keys"}
     assert out[0]["category"] is None and out[0]["scores"] is None  # build() has no classifier
     assert out[0]["substances"][0]["start"] == 0
     assert out[1]["substances"] == []
@@ -209,3 +209,18 @@ def test_worker_processes_match_one_process_after_the_parent_scored_a_batch() ->
     alone = [(d._.language, d.cats, d._.substances) for d in trained.pipe(texts)]
     workers = [(d._.language, d.cats, d._.substances) for d in trained.pipe(texts, n_process=2, batch_size=64)]
     assert workers == alone
+
+
+def test_a_key_block_is_a_fingerprint_identifier_with_its_key_facts(nlp: Language) -> None:
+    world = World(seed=11, listings=300)
+    vendor = next(r for r in world.truth(collections.defaultdict(lambda: "http://range"))
+                  if r["type"] == "vendor" and r["pgp"])
+    armored = world.account(vendor["site"], vendor["name"]).pgp.armored.strip()
+    text = f"Contact me only encrypted.\n{armored}\nWickr: {vendor['name']}_x"
+    doc = nlp(text)
+    [block] = [i for i in doc._.identifiers if i["kind"] == "key_block"]
+    assert block["type"] == "pgp_fingerprint" and block["value"] == vendor["pgp"]["fingerprint"]
+    assert text[block["start"] : block["end"]] == armored
+    assert [i["start"] for i in doc._.identifiers] == sorted(i["start"] for i in doc._.identifiers)
+    [key] = doc._.pgp_keys
+    assert (key["key_id"], key["user_ids"]) == (vendor["pgp"]["key_id"], [vendor["pgp"]["user_id"]])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import collections
 import io
 import json
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import islice
@@ -139,6 +140,10 @@ def train_command(
           file=sys.stderr)
 
 
+def _read_truth(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _classification_table(title: str, report: Classification) -> Table:
     table = Table(title=title)
     for column in ("class", "precision", "recall", "F1", "support"):
@@ -168,12 +173,17 @@ def eval_command(
     nlp = _load(model)
     with err.status("classifying the held-out split"):
         offers = evaluate_offers(nlp, split)
-    if truth is not None:
-        records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if truth is None:  # the range writes its own truth: nlp/ shares no code with it
+        with tempfile.TemporaryDirectory(prefix="narcwatch-truth-") as folder:
+            truth = Path(folder) / "truth.jsonl"
+            made = subprocess.run([sys.executable, "-m", "narcwatch.cli", "range", "truth", "--seed", str(seed),
+                                   "--listings", str(listings), "--out", str(truth)], capture_output=True, text=True)
+            if made.returncode:
+                err.print(f"[red]Could not write the test range's truth:[/] {made.stderr[-2000:]}", highlight=False)
+                raise typer.Exit(2)
+            records = _read_truth(truth)
     else:
-        from testsites.world import World
-
-        records = list(World(seed=seed, listings=listings).truth(collections.defaultdict(lambda: "http://range")))
+        records = _read_truth(truth)
     with err.status(f"analysing {sum(r['type'] in ('listing', 'post') for r in records)} test-range texts"):
         report = evaluate_range(nlp, records)
     if as_json:

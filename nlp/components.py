@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from lingua import ConfidenceValue, IsoCode639_1, LanguageDetectorBuilder
 from spacy.language import Language
@@ -158,6 +159,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_LETTER = re.compile(r"[a-z]")
 
 
+@lru_cache(maxsize=2**16)  # texts repeat their words, and the vocabulary of the markets is small
 def _word(token: str) -> str:
     """A token as the lexicon is keyed: lower-case, mixed-script words folded to the script most of it is in."""
     word = token.lower()
@@ -240,6 +242,8 @@ class SubstanceMatcher:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
         # A glued lookup can only succeed from a word that begins a glued key; most words begin no term at all.
         self.glued_prefixes = {glued[:n] for glued in self.compact for n in range(1, len(glued) + 1)}
+        self.starters = self.longest.keys() | self.glued_prefixes
+        self.key_prefixes = {key[:n] for key in self.terms for n in range(1, len(key) + 1)}
         self.masked = self._masks()
 
     def _masks(self) -> dict[str, list[_Entry]]:
@@ -277,7 +281,7 @@ class SubstanceMatcher:
 
     def _reach(self, words: list[str], i: int) -> int:
         """Words a match at words[i] can span: its longest term, or the longest run (of at most _GLUED_TOKENS) whose
-        glued form still begins a glued key; longer lookups cannot succeed."""
+        glued form still begins a glued key, and no more than remain; longer lookups cannot succeed."""
         word = words[i]
         reach = self.longest.get(word, 1)
         if word.isalpha() and word in self.glued_prefixes:
@@ -287,7 +291,21 @@ class SubstanceMatcher:
                 if nxt != "-" and (not nxt.isalpha() or (glued := glued + nxt) not in self.glued_prefixes):
                     break
                 reach = max(reach, k - i + 1)
-        return reach
+        return self._possible(words, i, min(reach, len(words) - i))
+
+    def _possible(self, words: list[str], i: int, reach: int) -> int:
+        """The longest of the first `reach` lookups at words[i] that can succeed: a common word beginning a long term
+        ("2", "acid") would otherwise cost a dict probe per length. A term key needs every shorter run to begin a
+        key; a glued key needs only hyphens and letters whose glued form begins a glued key."""
+        terms = 1
+        while terms < reach and tuple(words[i : i + terms + 1]) in self.key_prefixes:
+            terms += 1
+        glued, compact = "", 0
+        for k in range(i, i + reach):
+            if words[k] != "-" and (not words[k].isalpha() or (glued := glued + words[k]) not in self.glued_prefixes):
+                break
+            compact = k - i + 1
+        return max(terms, compact)
 
     def _masked_hits(self, text: str, language: str) -> dict[int, tuple[int, int, _Entry, bool]]:
         """Hits for words with a masked letter, by normalised start."""
@@ -305,22 +323,21 @@ class SubstanceMatcher:
         tokens = _tokens(norm.text)
         words = [_word(m.group()) for m in tokens]
         masked = self._masked_hits(norm.text, language) if "*" in norm.text else {}
+        # Only words where a match can start are visited: a term or a glued key starts with the word, a trailing leet
+        # digit can make it a one-word term ("hydrocodon3"), or a masked word starts there. Most words are none.
+        starts = [i for i, word in enumerate(words) if word in self.starters
+                  or (len(word) > 3 and word[-1] in _TRAILING_LEET) or (masked and tokens[i].start() in masked)]
         i = 0
-        while i < len(words):
+        for first in starts:
+            if first < i:
+                continue  # inside the previous match
+            i = first
             if masked and (hit := masked.get(tokens[i].start())):
                 hits.append(hit)
                 i += 3  # the word before the "*", the "*" and the word after it
                 continue
-            word = words[i]
-            if word not in self.longest and word not in self.glued_prefixes:
-                # No term and no glued key starts here: only a trailing leet digit can still make a one-word term.
-                if len(word) <= 3 or word[-1] not in _TRAILING_LEET:
-                    i += 1
-                    continue
-                reach = 1
-            else:
-                reach = self._reach(words, i)
-            for n in range(min(reach, len(words) - i), 0, -1):
+            reach = self._reach(words, i) if words[i] in self.starters else 1
+            for n in range(reach, 0, -1):
                 entry = self._lookup(words[i : i + n], language)
                 if entry:
                     start, end = tokens[i].start(), tokens[i + n - 1].end()

@@ -62,24 +62,25 @@ class OfferFeatures:
                     self.ambiguous.add(key)
 
     def __call__(self, doc: Doc) -> Doc:
+        ext = doc._  # each `doc._` makes a new accessor object
         spans: list[tuple[int, int, str]] = []
-        offer = bool(doc._.prices or doc._.quantities)
+        offer = bool(ext.prices or ext.quantities)
         for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
             if key not in self.ambiguous or offer:
                 spans.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), key.rstrip("?")))
-        for found in doc._.substances or ():
+        for found in ext.substances or ():
             feature = "__precursor__" if found["precursor_table"] else f"__{found['class'] or 'drug'}__"
             spans.append((found["start"], found["end"], feature))
-        named = [(s["start"], s["end"]) for s in doc._.substances or ()]
-        text = doc._.normalized.original if doc._.normalized is not None else doc.text
+        named = [(s["start"], s["end"]) for s in ext.substances or ()]
+        normalized = ext.normalized
+        text = normalized.original if normalized is not None else doc.text
         for m in CAS_PATTERN.finditer(text):
             if valid_cas(m.group()) and not any(start <= m.start() < end for start, end in named):
                 spans.append((m.start(), m.end(), "__cas__"))
-        spans += [(q["start"], q["end"], "__quantity__") for q in doc._.quantities or ()]
-        spans += [(p["start"], p["end"], "__price__") for p in doc._.prices or ()]
-        spans += [(i["start"], i["end"], IDENTIFIER_FEATURES.get(i["type"], CONTACT))
-                  for i in doc._.identifiers or ()]
+        spans += [(q["start"], q["end"], "__quantity__") for q in ext.quantities or ()]
+        spans += [(p["start"], p["end"], "__price__") for p in ext.prices or ()]
+        spans += [(i["start"], i["end"], IDENTIFIER_FEATURES.get(i["type"], CONTACT)) for i in ext.identifiers or ()]
         for start, end, feature in spans:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:

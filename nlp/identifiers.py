@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import base58
 import pgpy
@@ -102,6 +102,11 @@ def _label_before(clean: str, start: int) -> str | None:
     return "LTC" if last in ("litecoin", "ltc") else "BTC"
 
 
+# Vendors repeat their wallets in every listing, so each check of a token (a pure function of it) is memoised.
+_TOKEN_CACHE = 2**12
+
+
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _segwit(token: str) -> tuple[str, str, str] | None:
     """BIP-173 (v0, bech32) / BIP-350 (v1+, bech32m): embit enforces the constant per witness version."""
     low = token.lower()
@@ -115,6 +120,7 @@ def _segwit(token: str) -> tuple[str, str, str] | None:
     return None
 
 
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _cashaddr(token: str) -> str | None:
     low = token.lower()
     if token not in (low, token.upper()):
@@ -123,6 +129,7 @@ def _cashaddr(token: str) -> str | None:
     return full if len(full) == 54 and cashaddr.is_valid(full) else None
 
 
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _monero(token: str) -> tuple[str, str] | None:
     if len(token) not in (95, 106) or token[0] not in "48":
         return None
@@ -133,19 +140,24 @@ def _monero(token: str) -> tuple[str, str] | None:
     return (token, _XMR_KINDS[type(addr)]) if addr.net == xmr_const.NET_MAIN else None
 
 
-def _base58check(token: str, label: str | None) -> tuple[str, str] | None:
+@lru_cache(maxsize=_TOKEN_CACHE)
+def _base58_version(token: str) -> bytes | None:
+    """The version bytes of a base58check address of a known kind, or None."""
     try:
         raw = base58.b58decode_check(token)
     except ValueError:
         return None
-    for version, (currency, kind) in _B58_VERSIONS.items():
-        if raw.startswith(version) and len(raw) == len(version) + 20:
-            if version == b"\x00" and label == "BCH":
-                return "BCH", "legacy"
-            if version == b"\x05" and label in ("BCH", "LTC"):
-                return label, "legacy" if label == "BCH" else "p2sh"
-            return currency, kind
-    return None
+    return next((v for v in _B58_VERSIONS if raw.startswith(v) and len(raw) == len(v) + 20), None)
+
+
+def _base58check(version: bytes, clean: str, start: int) -> tuple[str, str]:
+    """(currency, kind) of a base58check address; the label before it is read only for the versions it decides."""
+    if version in (b"\x00", b"\x05") and (label := _label_before(clean, start)) in ("BCH", "LTC"):
+        if label == "BCH":
+            return "BCH", "legacy"
+        if version == b"\x05":
+            return label, "p2sh"
+    return _B58_VERSIONS[version]
 
 
 def _classify_token(clean: str, start: int, token: str) -> tuple[str, str, str | None, str | None] | None:
@@ -167,8 +179,8 @@ def _classify_token(clean: str, start: int, token: str) -> tuple[str, str, str |
         return "crypto_address", cash, "BCH", "cashaddr"
     if xmr := _monero(token):
         return "crypto_address", xmr[0], "XMR", xmr[1]
-    if b58 := _base58check(token, _label_before(clean, start)):
-        return "crypto_address", token, b58[0], b58[1]
+    if (version := _base58_version(token)) is not None:
+        return "crypto_address", token, *_base58check(version, clean, start)
     return None
 
 
@@ -215,8 +227,8 @@ _URL = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 _URL_TRAILING = ".,;:!?)]}»"
 _ONION = re.compile(r"(?<![A-Za-z0-9])([a-z2-7]{56})\.onion(?![A-Za-z0-9-])", re.I)
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
-_CARD = re.compile(
-    r"(?<![\w.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)"
+_CARD = re.compile(  # every shape starts with four digits: testing that first is cheaper than the lookbehind
+    r"(?=\d{4})(?<![\w.,+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)"
 )
 _EMAIL = re.compile(r"(?<![\w.+@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                     r"(?![\w@-])")
@@ -226,11 +238,13 @@ _TELEGRAM_LINK = re.compile(r"(?<![\w.])(?:https?://)?(?:www\.)?(?:t\.me|telegra
 _TG_RESERVED = {"joinchat", "addstickers", "share", "proxy", "socks", "iv"}
 _PGP_GROUPED = re.compile(r"(?<![0-9A-Fa-fxX])[0-9A-Fa-f]{4}(?:  ?[0-9A-Fa-f]{4}){9}(?![0-9A-Za-z])")
 _SEP = r"\s*[:=\-–—➜>]+\s*"  # a label needs a separator: "wickr me - x", "Snap: x"
+# Each label pattern is led by its first letter, cheaper to try at every position than the word boundary.
 _LABELLED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("wickr", re.compile(rf"\bwickr(?:\s*me)?{_SEP}@?([A-Za-z0-9][A-Za-z0-9_.\-]{{4,31}})", re.I)),
-    ("threema", re.compile(rf"\bthreema(?:\s*id)?{_SEP}([A-Z0-9*]{{8}})(?![\w*])", re.I)),
-    ("snapchat", re.compile(rf"\bsnap(?:chat)?{_SEP}@?([A-Za-z][A-Za-z0-9._\-]{{1,13}}[A-Za-z0-9])(?![\w@])", re.I)),
-    ("xmpp", re.compile(rf"\b(?:jabber|xmpp)(?:\s*/\s*(?:jabber|xmpp))?{_SEP}"
+    ("wickr", re.compile(rf"(?=w)\bwickr(?:\s*me)?{_SEP}@?([A-Za-z0-9][A-Za-z0-9_.\-]{{4,31}})", re.I)),
+    ("threema", re.compile(rf"(?=t)\bthreema(?:\s*id)?{_SEP}([A-Z0-9*]{{8}})(?![\w*])", re.I)),
+    ("snapchat", re.compile(rf"(?=s)\bsnap(?:chat)?{_SEP}@?([A-Za-z][A-Za-z0-9._\-]{{1,13}}[A-Za-z0-9])(?![\w@])",
+                            re.I)),
+    ("xmpp", re.compile(rf"(?=[jx])\b(?:jabber|xmpp)(?:\s*/\s*(?:jabber|xmpp))?{_SEP}"
                         r"([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})(?![\w@-])", re.I)),
 )
 _PRIORITY = {t: i for i, t in enumerate(("xmpp", "telegram", "crypto_address", "session_id", "pgp_fingerprint",
@@ -258,12 +272,15 @@ def _token_hits(clean: str) -> list[_Hit]:
     return hits
 
 
+_iban_valid = lru_cache(maxsize=_TOKEN_CACHE)(std_iban.is_valid)  # a vendor's account recurs in all its listings
+
+
 def _iban_hits(clean: str) -> list[_Hit]:
     hits = []
     for m in _IBAN.finditer(clean):
         groups = m.group().split(" ")
         for n in range(len(groups), 0, -1):  # a greedy grouped match may run into the next word: try shorter
-            if std_iban.is_valid(candidate := "".join(groups[:n])):
+            if _iban_valid(candidate := "".join(groups[:n])):
                 hits.append(_Hit(m.start(), m.start() + len(" ".join(groups[:n])), "iban", candidate))
                 break
         else:
@@ -280,13 +297,19 @@ def _card_hits(clean: str) -> list[_Hit]:
     return hits
 
 
+_ONION_TLD = re.compile(r"\.onion", re.I)  # one cheap scan spares most texts the onion pattern's
+
+
 def _onion_hits(clean: str) -> list[_Hit]:
+    if not _ONION_TLD.search(clean):
+        return []
     return [_Hit(m.start(), m.end(), "onion", m.group().lower()) if _onion_valid(m.group(1))
             else _Hit(m.start(), m.end(), _BLOCK) for m in _ONION.finditer(clean)]
 
 
 # What each contact pattern cannot match without; one cheap test spares most texts several case-insensitive scans.
-_LABEL = re.compile(r"wickr|threema|snap|jabber|xmpp", re.I)
+# The lookahead of the labels' first letters makes that test cheap: without it every position tries every label.
+_LABEL = re.compile(r"(?=[wtsjx])(?:wickr|threema|snap|jabber|xmpp)", re.I)
 _TELEGRAM_HOST = re.compile(r"t\.me|telegram\.me", re.I)
 
 
@@ -314,7 +337,10 @@ def _contact_hits(clean: str) -> list[_Hit]:
 # matcher's own candidate pattern and loop are mirrored here (private names of phonenumbers, pinned by
 # tests/nlp/test_identifiers.py against the public matcher) so that a run is parsed only when it has enough
 # characters to be a valid number, and found once per text for every region it is read in.
-_PHONE_CANDIDATE = phonenumbermatcher._PATTERN
+# A candidate starts with a digit or a lead character ("+", "("): the lookahead tests that first, which the pattern
+# alone spends its time finding out at every position.
+_PHONE_CANDIDATE = re.compile(rf"(?={phonenumbermatcher._LEAD_CLASS}|\d)" + phonenumbermatcher._PATTERN.pattern,
+                              phonenumbermatcher._PATTERN.flags)
 _SECOND_NUMBER = phonenumbermatcher._SECOND_NUMBER_START_PATTERN
 _PLUS = frozenset(phonenumberutil._PLUS_CHARS)
 
@@ -343,7 +369,7 @@ def _phone_minimum() -> tuple[dict[str, int], int, dict[str, re.Pattern[str]]]:
             {meta.id: re.compile(meta.international_prefix) for meta in regions if meta.international_prefix})
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a frozen dataclass is three times as slow to make, and every text has a dozen candidates
 class _PhoneCandidate:
     start: int
     text: str
@@ -354,6 +380,25 @@ class _PhoneCandidate:
     def digits(self) -> str:
         """The digits as phonenumbers reads them, or "" when letters might be read as digits too."""
         return "" if any(ch.isalpha() for ch in self.text) else phonenumbers.normalize_digits_only(self.text)
+
+
+# Characters the matcher reads after a candidate: the next one (a letter there rejects it) and, after a candidate
+# shaped like a time stamp, whether ":mm" follows.
+_READ_AFTER = 3
+
+
+@lru_cache(maxsize=2**14)
+def _phone_match(region: str | None, candidate: str, before: str, after: str) -> tuple[int, int, str] | None:
+    """(start, end, E.164) relative to the candidate of what PhoneNumberMatcher's _extract_match finds in it, given
+    the character `before` it and the characters `after` it that the matcher reads ("" at either end of the text).
+    Parsing is the cost of phone matching, and vendors repeat their numbers across listings, so it is memoised: the
+    matcher sees the key alone, so the result is that of the candidate in any text that agrees with the key."""
+    text = before + candidate + after
+    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    if (match := matcher._extract_match(candidate, len(before))) is None:
+        return None
+    e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return match.start - len(before), match.end - len(before), e164
 
 
 class _PhoneCandidates:
@@ -411,16 +456,15 @@ class _PhoneCandidates:
 
         if (region not in national and _PLUS.isdisjoint(self.clean)) or not any(map(parsable, self.chain())):
             return []
-        matcher = phonenumbers.PhoneNumberMatcher(self.clean, region, leniency=phonenumbers.Leniency.VALID)
         hits: list[_Hit] = []
         index = 0
         while (candidate := self._next(index)) is not None:
             end = candidate.start + len(candidate.text)
             hit = self._international.get(candidate.start)
-            if hit is None and parsable(candidate) and (match := matcher._extract_match(candidate.text,
-                                                                                         candidate.start)):
-                e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-                hit = _Hit(match.start, match.end, "phone", e164)
+            if hit is None and parsable(candidate) and (match := _phone_match(
+                    region, candidate.text, self.clean[max(0, candidate.start - 1) : candidate.start],
+                    self.clean[end : end + _READ_AFTER])):
+                hit = _Hit(candidate.start + match[0], candidate.start + match[1], "phone", match[2])
                 if region is None and (hit.start, hit.end) == (candidate.start, end):
                     self._international[candidate.start] = hit
             if hit is None:

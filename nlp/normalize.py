@@ -120,6 +120,8 @@ def _nfkc(text: str) -> tuple[list[str], list[int], list[int]]:
 
 
 _WORD_RUN = re.compile(r"\w[\w@$]*")  # runs of word characters (letters, digits, _) plus leet symbols inside them
+# A Latin and a Cyrillic or Greek letter in one word run: without one, no word needs the per-word count below.
+_MIXED_RUN = re.compile(f"[A-Za-z][\\w@$]*{_CYRILLIC_GREEK.pattern}|{_CYRILLIC_GREEK.pattern}[\\w@$]*[A-Za-z]")
 _LEET_RUN = re.compile(f"[{re.escape(''.join(LEET))}]+")
 _LEET_RUN_MAX = 3  # "m37o", "fen74nyl"; longer digit runs between letters are codes, not disguised words
 
@@ -145,7 +147,7 @@ def _fix_compounds(chars: list[str]) -> None:
 def _fix_words(chars: list[str]) -> None:
     text = "".join(chars)
     if _CYRILLIC_GREEK.search(text):  # else no word mixes scripts
-        for m in _WORD_RUN.finditer(text):
+        for m in _WORD_RUN.finditer(text) if _MIXED_RUN.search(text) else ():
             word = m.group()
             if _LATIN.search(word) and _CYRILLIC_GREEK.search(word):
                 latin = sum(1 for c in word if _LATIN.match(c))

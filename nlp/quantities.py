@@ -48,21 +48,39 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
              "buvards", "unités", "comprimidos", "selos", "un", "stuks", "szt", "sztuk", "znaczków", "kapsułek"),
 }
 _UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
-_UNIT_RE = "|".join(re.escape(w) for w in sorted(_UNIT_OF, key=len, reverse=True))
+
+
+def _alternation(words: list[str]) -> str:
+    """A pattern of `words`, longest first, led by a class of their first characters: the regex engine tries the
+    branches one by one, so after a number that no word follows that class fails at once instead of every branch."""
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    return f"(?=[{first}])(?:{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})"
+
+
+_UNIT_RE = _alternation(list(_UNIT_OF))
 
 _SP = "[ \u00a0\u202f\u2009]"  # spaces sellers put inside and around numbers
 # Grouped thousands ("1 710", "1,180.00", "19.570,00") before plain decimals ("0,5", "3.5", "1090").
 _NUM = rf"\d{{1,3}}(?:(?:[,.]|{_SP})\d{{3}})+(?:[.,]\d{{1,2}})?(?!\d)|\d+(?:[.,]\d+)?"
+_SP_RE = re.compile(_SP)
 _NUM_START = r"(?<![\w.,])"
+# Every number starts with a digit: a pattern that opens with a number checks that first, since the lookbehind and
+# the long unit and currency alternations cost far more to try at every position than a digit test.
+_DIGIT_FIRST = r"(?=\d)"
 
-_QTY = re.compile(rf"{_NUM_START}(?P<num>{_NUM}){_SP}?(?P<unit>{_UNIT_RE})(?P<dot>\.)?(?!\w)", re.IGNORECASE)
-# Street fractions: "half oz", "quarter pound"... and the eighth (of an ounce), sold as 3.5 g.
+_QTY = re.compile(rf"{_DIGIT_FIRST}{_NUM_START}(?P<num>{_NUM}){_SP}?(?P<unit>{_UNIT_RE})(?P<dot>\.)?(?!\w)",
+                  re.IGNORECASE)
+# Street fractions: "half oz", "quarter pound"... and the eighth (of an ounce), sold as 3.5 g. Each pattern is led by
+# a class of the characters a match can start with, which is cheaper to try at every position than the lookbehind.
 _FRACTIONS = {"half": 0.5, "½": 0.5, "1/2": 0.5, "quarter": 0.25, "¼": 0.25, "1/4": 0.25, "1/8": 0.125}
-_FRACTION = re.compile(r"(?<!\w)(?P<frac>half|quarter|½|¼|1/2|1/4|1/8)(?:\s?an?)?\s?(?P<unit>oz|ounce|lb|kilo|kg)"
-                       r"(?!\w)", re.IGNORECASE)
-_EIGHTH = re.compile(r"(?<!\w)(?:an?\s)?(?:eighth|8th)(?!\w)", re.IGNORECASE)
+_FRACTION = re.compile(r"(?=[hq½¼1])(?<!\w)(?P<frac>half|quarter|½|¼|1/2|1/4|1/8)(?:\s?an?)?\s?"
+                       r"(?P<unit>oz|ounce|lb|kilo|kg)(?!\w)", re.IGNORECASE)
+_EIGHTH = re.compile(r"(?=[ae8])(?<!\w)(?:an?\s)?(?:eighth|8th)(?!\w)", re.IGNORECASE)
 _RANGE_HEAD = re.compile(rf"{_NUM_START}(?<![-–$€£₽₴])(?P<num>{_NUM}){_SP}?[-–]{_SP}?$")
 _COUNT_BEFORE = re.compile(rf"(?<![\w.,])(?P<num>\d+){_SP}?[x×х]{_SP}?$", re.IGNORECASE)
+# What _RANGE_HEAD and _COUNT_BEFORE must end with, or the newline their "$" may match before: a quantity after any
+# other character has neither.
+_HEAD_END = re.compile(rf"[-–x×х\n]|{_SP}", re.IGNORECASE)
 _COUNT_AFTER = re.compile(rf"{_SP}?(?P<x>[x×х]){_SP}?(?P<num>\d+)(?![\w.,])", re.IGNORECASE)
 
 CRYPTO = ("BTC", "XMR", "ETH", "LTC", "USDT")
@@ -88,10 +106,11 @@ _CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
 _CURRENCY_OF = {w: code for code, words in _CURRENCY_WORDS.items() for w in words}
 # Markers written before the amount: symbols and codes only ("$45", "R$ 150", "EUR 12", "BTC 0.01").
 _PREFIXES = [w for w in _CURRENCY_OF if not w.isalpha() or (len(w) in (3, 4) and w.isascii())]
-_PREFIX_RE = "|".join(re.escape(w) for w in sorted(_PREFIXES, key=len, reverse=True))
-_SUFFIX_RE = "|".join(re.escape(w) for w in sorted(_CURRENCY_OF, key=len, reverse=True))
+_PREFIX_RE = _alternation(_PREFIXES)
+_SUFFIX_RE = _alternation(list(_CURRENCY_OF))
 _PRICE_BEFORE = re.compile(rf"(?<!\w)(?P<cur>{_PREFIX_RE}){_SP}?(?P<num>{_NUM})(?!\w)", re.IGNORECASE)
-_PRICE_AFTER = re.compile(rf"{_NUM_START}(?P<num>{_NUM}){_SP}?(?P<cur>{_SUFFIX_RE})(?P<dot>\.)?(?!\w)", re.IGNORECASE)
+_PRICE_AFTER = re.compile(rf"{_DIGIT_FIRST}{_NUM_START}(?P<num>{_NUM}){_SP}?(?P<cur>{_SUFFIX_RE})(?P<dot>\.)?(?!\w)",
+                          re.IGNORECASE)
 
 _CONNECTOR = re.compile(r"[\s\u200b\u200d\ufe0f]*(?:(?:[-–—−=:→➜⇒>…|@~]|\.{2,}|for|за|по|por|pour|für|voor|za|à|a)"
                         r"[\s\u200b\u200d\ufe0f]*)*", re.IGNORECASE)
@@ -144,7 +163,9 @@ def parse_number(raw: str, decimal_hint: bool = False) -> float:
     before exactly three digits groups thousands ("2,050", "1.500") unless the whole part is 0 or
     ``decimal_hint`` says small fractions are usual (crypto amounts).
     """
-    s = re.sub(_SP, "", raw)
+    if raw.isdigit():
+        return float(raw)  # the usual case: no spaces or marks to read
+    s = _SP_RE.sub("", raw)
     if "," in s and "." in s:
         decimal = "," if s.rfind(",") > s.rfind(".") else "."
         return float(s.replace("." if decimal == "," else ",", "").replace(",", "."))
@@ -172,11 +193,13 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = _UNIT_OF[m["unit"].lower()]
         end = m.end("unit")
         found.append(Quantity(parse_number(m["num"]), unit, text[m.start():end], m.start(), end))
-        head = max(0, m.start() - 30), m.start()
-        if r := _RANGE_HEAD.search(text, *head):
-            found.append(Quantity(parse_number(r["num"]), unit, r["num"], r.start("num"), r.end("num")))
-        elif unit != "pill" and (r := _COUNT_BEFORE.search(text, *head)):
-            found.append(Quantity(float(r["num"]), "pill", r["num"], r.start("num"), r.end("num")))
+        # The window before is searched only when a range or a count can end there; searching costs more.
+        if m.start() and _HEAD_END.match(text, m.start() - 1):
+            head = max(0, m.start() - 30), m.start()
+            if r := _RANGE_HEAD.search(text, *head):
+                found.append(Quantity(parse_number(r["num"]), unit, r["num"], r.start("num"), r.end("num")))
+            elif unit != "pill" and (r := _COUNT_BEFORE.search(text, *head)):
+                found.append(Quantity(float(r["num"]), "pill", r["num"], r.start("num"), r.end("num")))
         if unit != "pill" and (c := _COUNT_AFTER.match(text, end)):
             found.append(Quantity(float(c["num"]), "pill", text[c.start("x"):c.end()], c.start("x"), c.end()))
     for m in _FRACTION.finditer(text):

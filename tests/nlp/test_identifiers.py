@@ -202,6 +202,23 @@ def test_phone_matching_is_phonenumbers_matcher(region: str | None) -> None:
         assert [(h.start, h.end, h.normalized) for h in reader.candidates.hits(region)] == expected, text
 
 
+# The same runs with and without what the matcher reads around a candidate: a letter before or after it, ":mm" after a
+# candidate shaped like a time stamp ("2012-05-01 12" is a valid US number unless a time follows).
+MEMO_TEXTS = ["tel 07911 123456", "tel x07911 123456", "tel 07911 123456x", "+44 7911 123456", "+44 7911 123456b",
+              "Tel 2012-05-01 12 Uhr", "Tel 2012-05-01 12:30 Uhr", "Tel 20120501 12", "Tel 20120501 12:30"]
+
+
+@pytest.mark.parametrize("region", [None, "GB", "US"])
+def test_phone_parse_memo_reads_each_text_as_the_matcher_does(region: str | None) -> None:
+    """Parses are memoised across texts: a run met again in another context must still read as in that text."""
+    for text in MEMO_TEXTS + MEMO_TEXTS[::-1]:
+        matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+        e164 = phonenumbers.PhoneNumberFormat.E164
+        expected = [(m.start, m.end, phonenumbers.format_number(m.number, e164)) for m in matcher]
+        hits = IdentifierReader(text).candidates.hits(region)
+        assert [(h.start, h.end, h.normalized) for h in hits] == expected, text
+
+
 # --- noise: zero-width characters, Cyrillic labels, punctuation, URLs ------------------------------------
 
 

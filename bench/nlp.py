@@ -55,7 +55,7 @@ def texts(seed: int, listings: int, docs: int) -> tuple[list[str], int]:
     """The world's listing and post texts repeated to at least `docs`, and how many distinct texts there are."""
     world = World(seed=seed, listings=listings)
     records = world.truth(defaultdict(lambda: "http://range"))
-    distinct = [pipeline._text(r) for r in records if r["type"] in ("listing", "post")]
+    distinct = [pipeline.record_text(r) for r in records if r["type"] in ("listing", "post")]
     return distinct * -(-docs // len(distinct)), len(distinct)
 
 

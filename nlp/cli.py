@@ -54,11 +54,11 @@ def _parse(number: int, raw: bytes) -> tuple[object, str] | dict:
         return error(f"not valid JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(record, dict):
         return error(f"expected a JSON object, got {type(record).__name__}")
-    from nlp.pipeline import _text
+    from nlp.pipeline import record_text
 
     record_id = record.get("id", record.get("key", number))
     # Crawler items (title + description) are accepted as they are, so crawl output can be analysed directly.
-    text = record["text"] if "text" in record else _text(record) if "description" in record else None
+    text = record["text"] if "text" in record else record_text(record) if "description" in record else None
     if not isinstance(text, str):
         return error('no "text" string (or "title"/"description")', record_id)
     return record_id, text

@@ -64,7 +64,7 @@ class Normalizer:
         return doc
 
 
-def _doc_text(doc: Doc) -> str:
+def doc_text(doc: Doc) -> str:
     """The Doc's text: `doc.text` joins it anew from Token objects on every access, the normaliser keeps it."""
     state = doc.user_data.get(_NORMALIZED)
     return doc.text if state is None else state[0]
@@ -103,14 +103,16 @@ class LanguageDetector:
         offer; only plain words (letters only, not too long) are read."""
         return " ".join(word for word in _WORD.findall(doc._.normalized.text) if len(word) <= 20)
 
+    def _long_enough(self, words: str) -> bool:
+        return sum(map(len, words.split())) >= self.min_letters
+
     def _decide(self, best: ConfidenceValue) -> str:
         return best.language.iso_code_639_1.name.lower() if best.value >= self.min_confidence else UNDETERMINED
 
     def __call__(self, doc: Doc) -> Doc:
         text = self._words(doc)
-        long_enough = sum(map(len, text.split())) >= self.min_letters
-        doc._.language = self._decide(self.detector.compute_language_confidence_values(text)[0]) if long_enough \
-            else UNDETERMINED
+        doc._.language = self._decide(self.detector.compute_language_confidence_values(text)[0]) \
+            if self._long_enough(text) else UNDETERMINED
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
@@ -121,7 +123,7 @@ class LanguageDetector:
             return
         for batch in minibatch(docs, batch_size):
             texts = [self._words(doc) for doc in batch]
-            scored = [i for i, text in enumerate(texts) if sum(map(len, text.split())) >= self.min_letters]
+            scored = [i for i, text in enumerate(texts) if self._long_enough(text)]
             values = self.detector.compute_language_confidence_values_in_parallel([texts[i] for i in scored])
             languages = dict(zip(scored, (self._decide(v[0]) for v in values), strict=True))
             for i, doc in enumerate(batch):
@@ -440,7 +442,7 @@ class IdentifierFinder:
         return phones
 
     def __call__(self, doc: Doc) -> Doc:
-        text = _doc_text(doc)
+        text = doc_text(doc)
         ext = doc._
         reader = IdentifierReader(text)
         found = reader.identifiers()
@@ -475,7 +477,7 @@ class QuantityFinder:
     """Weights and prices with offsets; they are also the drug context the substance matcher needs."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = _doc_text(doc)
+        text = doc_text(doc)
         quantities = find_quantities(text)
         ext = doc._
         ext.quantities = [_quantity(q) for q in quantities]

@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from nlp.lexicon import load_precursors, load_substances
 from nlp.offers import LABELS, load_corpus
-from nlp.pipeline import _text, analyze
+from nlp.pipeline import analyze, record_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +148,7 @@ def evaluate_range(nlp: Language, truth: Iterable[dict]) -> RangeReport:
         got = {(i["type"], i["normalized"], i["currency"]) for i in result["identifiers"]}
         for key in got | expected:
             counts[_name(key[0], key[2])][0 if key in got and key in expected else 1 if key in got else 2] += 1
-        text = _text(record)
+        text = record_text(record)
         for decoy in decoys_by_url.get(record["url"], ()):
             start = text.find(decoy["value"])
             end = start + len(decoy["value"])

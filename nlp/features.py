@@ -23,6 +23,7 @@ from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activati
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
+from nlp.components import doc_text
 from nlp.lexicon import CAS_PATTERN, ILLICIT_CATEGORIES, load_illicit, valid_cas
 
 # spaCy's TextCatBOW.v3 output bias for the not-yet-seen classes of a resized layer.
@@ -73,9 +74,7 @@ class OfferFeatures:
             feature = "__precursor__" if found["precursor_table"] else f"__{found['class'] or 'drug'}__"
             spans.append((found["start"], found["end"], feature))
         named = [(s["start"], s["end"]) for s in ext.substances or ()]
-        normalized = ext.normalized
-        text = normalized.original if normalized is not None else doc.text
-        for m in CAS_PATTERN.finditer(text):
+        for m in CAS_PATTERN.finditer(doc_text(doc)):
             if valid_cas(m.group()) and not any(start <= m.start() < end for start, end in named):
                 spans.append((m.start(), m.end(), "__cas__"))
         spans += [(q["start"], q["end"], "__quantity__") for q in ext.quantities or ()]

@@ -93,7 +93,7 @@ def default() -> Language:
     return spacy.load(path)
 
 
-def _text(record: dict) -> str:
+def record_text(record: dict) -> str:
     """Listings have a title and a description, posts a text (and sometimes a title)."""
     body = record.get("description") if record.get("description") is not None else record.get("text")
     return "\n".join(part for part in (record.get("title"), body) if part)
@@ -116,6 +116,6 @@ def analyze(nlp: Language, records: Iterable[dict], batch_size: int | None = Non
     into title + "\\n" + body.
 
     `batch_size` defaults to the config's [nlp] batch_size."""
-    pairs = ((_text(record), record.get("id")) for record in records)
+    pairs = ((record_text(record), record.get("id")) for record in records)
     for doc, record_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield result(doc, record_id)

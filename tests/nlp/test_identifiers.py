@@ -11,7 +11,9 @@ import phonenumbers
 import pytest
 from monero import address as xmr_address
 
+from nlp.evaluate import truth_key
 from nlp.identifiers import Identifier, IdentifierReader, find_identifiers, parse_pgp_key_blocks
+from nlp.pipeline import record_text
 from tests.bip_vectors import BIP173_INVALID, BIP350_INVALID
 from testsites import identifiers as ids
 from testsites.pgp import make_key
@@ -252,22 +254,6 @@ def truth() -> list[dict]:
     return list(World(seed=11, listings=300).truth({s: f"http://{s}.range.test" for s in SITES}))
 
 
-def _text(record: dict) -> str:
-    return f"{record.get('title') or ''}\n{record.get('description') or record.get('text') or ''}"
-
-
-def _truth_key(item: dict) -> str:
-    if item["type"] == "phone":
-        return item["e164"]
-    if item["type"] == "iban":
-        return item["compact"]
-    if item["type"] == "telegram":
-        return item["value"].lstrip("@").lower()
-    if item["type"] == "crypto_address" and item["kind"] in ("bech32", "bech32m"):
-        return item["value"].lower()
-    return item["value"]
-
-
 def _recall(truth: list[dict], region_from_truth: bool) -> tuple[dict[str, tuple[int, int]], list[Identifier]]:
     """(found, total) per currency or identifier type, and every extraction the truth does not list."""
     hits: collections.Counter[str] = collections.Counter()
@@ -276,17 +262,17 @@ def _recall(truth: list[dict], region_from_truth: bool) -> tuple[dict[str, tuple
     for record in truth:
         if record["type"] not in ("listing", "post"):
             continue
-        text = _text(record)
+        text = record_text(record)
         phones = [i["country"] for i in record["identifiers"] if i["type"] == "phone"]
         found = find_identifiers(text, region=phones[0] if phones and region_from_truth else None)
         check_offsets(text, found)
         got = {(i.type, i.normalized, i.currency) for i in found}
-        expected = {(i["type"], _truth_key(i), i.get("currency")) for i in record["identifiers"]}
+        expected = {truth_key(i) for i in record["identifiers"]}
         unexpected += [i for i in found if (i.type, i.normalized, i.currency) not in expected]
         for item in record["identifiers"]:
             name = item.get("currency") or item["type"]
             total[name] += 1
-            hits[name] += (item["type"], _truth_key(item), item.get("currency")) in got
+            hits[name] += truth_key(item) in got
     return {name: (hits[name], total[name]) for name in sorted(total)}, unexpected
 
 
@@ -306,7 +292,7 @@ def test_range_phone_recall_without_region_covers_international_numbers(truth: l
 
 
 def test_range_decoys_are_never_extracted(truth: list[dict]) -> None:
-    texts = {r["url"]: _text(r) for r in truth if r["type"] == "listing"}
+    texts = {r["url"]: record_text(r) for r in truth if r["type"] == "listing"}
     decoys = [r for r in truth if r["type"] == "decoy"]
     assert len(decoys) >= 10 and {d["identifier_type"] for d in decoys} >= {"crypto_address"}
     for decoy in decoys:

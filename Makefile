@@ -5,10 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # The trained NLP pipeline (offer classifier), rebuilt when its corpus, lexicons or config change.
 MODEL := $(VENV)/share/narcwatch/nlp/meta.json
+# OpenSearch runner jars for the index tests' real search nodes, from Maven Central.
+OSLIB := $(VENV)/share/narcwatch/opensearch-lib
 
 .PHONY: setup system demo test lint bench
 
-setup: system $(STAMP) $(MODEL)
+setup: system $(STAMP) $(MODEL) $(OSLIB)/.stamp
 
 system:
 	@bash scripts/system-deps.sh
@@ -23,6 +25,11 @@ $(MODEL): $(STAMP) nlp/config.cfg nlp/*.py $(wildcard nlp/data/*.tsv nlp/data/of
 	@echo "Training the offer classifier (narcwatch nlp train)..."
 	@$(VENV)/bin/narcwatch nlp train 2>$(VENV)/nlp-train.log || (cat $(VENV)/nlp-train.log; exit 1)
 	@tail -n 1 $(VENV)/nlp-train.log
+
+$(OSLIB)/.stamp: index/testnode/pom.xml
+	@echo "Fetching the OpenSearch test-node jars from Maven Central..."
+	@rm -rf $(OSLIB) && mvn -q -B -f index/testnode/pom.xml dependency:copy-dependencies -DoutputDirectory=$(abspath $(OSLIB))
+	@touch $@
 
 demo: setup
 	$(VENV)/bin/narcwatch demo

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Self
 
@@ -112,6 +113,40 @@ class Query(BaseModel):
     sort: Literal["relevance", "newest", "oldest", "price", "-price"] = "relevance"
     offset: int = Field(0, ge=0)
     size: int = Field(20, ge=0, le=10_000)
+
+
+class TextQuery(BaseModel):
+    """Query text as both backends read it: every group in `must` has to match (any one of its alternatives, each
+    a word or a phrase), nothing in `must_not` may."""
+
+    must: list[list[str]] = Field(default_factory=list)
+    must_not: list[str] = Field(default_factory=list)
+
+
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')
+
+
+def parse_text(text: str) -> TextQuery:
+    """Words are ANDed; "quoted phrases"; OR between two terms makes alternatives; -word or -"phrase" excludes.
+    Operators never fail: a stray OR or an unclosed quote is read as plainly as possible."""
+    out = TextQuery()
+    join_next = False
+    for m in _TOKEN.finditer(text):
+        negate, phrase, word = m.group(1), m.group(2), m.group(3)
+        term = " ".join((phrase if phrase is not None else word or "").split())
+        if phrase is None and word == "OR" and not negate:
+            join_next = bool(out.must)
+            continue
+        if not term:
+            continue
+        if negate:
+            out.must_not.append(term)
+        elif join_next:
+            out.must[-1].append(term)
+        else:
+            out.must.append([term])
+        join_next = False
+    return out
 
 
 class Hit(BaseModel):
@@ -397,6 +432,7 @@ class RejectionLog:
         with self.path.open("a", encoding="utf-8") as f:
             for r in rejections:
                 record = r.model_dump(mode="json")
+                record["at"] = record["at"] or datetime.now(UTC).isoformat()
                 if docs is not None and r.id in docs:
                     record["doc"] = docs[r.id]
                 f.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

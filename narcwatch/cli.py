@@ -5,6 +5,8 @@ from typing import Annotated
 
 import typer
 
+from index.cli import app as index_app
+from index.cli import lookup, search
 from nlp.cli import analyze
 from nlp.cli import app as nlp_app
 from testsites.cli import app as range_app
@@ -12,7 +14,10 @@ from testsites.cli import app as range_app
 app = typer.Typer(no_args_is_help=True, help="narcwatch: crawl, understand, index and act on drug-trafficking sites.")
 app.add_typer(range_app, name="range")
 app.add_typer(nlp_app, name="nlp")
+app.add_typer(index_app, name="index")
 app.command()(analyze)
+app.command()(search)
+app.command()(lookup)
 
 
 @app.command()

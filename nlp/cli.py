@@ -57,8 +57,11 @@ def _parse(number: int, raw: bytes) -> tuple[object, str] | dict:
     from nlp.pipeline import record_text
 
     record_id = record.get("id", record.get("key", number))
-    # Crawler items (title + description) are accepted as they are, so crawl output can be analysed directly.
-    text = record["text"] if "text" in record else record_text(record) if "description" in record else None
+    # Crawler items (listings, posts, vendor profiles) are accepted as they are, so crawl output can be analysed
+    # directly.
+    crawled = "description" in record or record.get("kind") == "vendor"
+    text = record_text(record) if crawled or ("text" in record and record.get("kind") == "post") else record.get(
+        "text")
     if not isinstance(text, str):
         return error('no "text" string (or "title"/"description")', record_id)
     return record_id, text

@@ -94,7 +94,11 @@ def default() -> Language:
 
 
 def record_text(record: dict) -> str:
-    """Listings have a title and a description, posts a text (and sometimes a title)."""
+    """Listings have a title and a description, posts a text (and sometimes a title); a vendor profile is its name,
+    profile text, contact lines and published key block."""
+    if record.get("kind") == "vendor":
+        parts = [record.get("name"), record.get("profile_text"), *(record.get("contacts") or []), record.get("pgp_key")]
+        return "\n".join(part for part in parts if part)
     body = record.get("description") if record.get("description") is not None else record.get("text")
     return "\n".join(part for part in (record.get("title"), body) if part)
 

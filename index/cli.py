@@ -190,19 +190,26 @@ def rejected(limit: Annotated[int, typer.Option(min=1)] = 50) -> None:
 def _hits_table(entity: Entity, hits: list, total: int, offset: int) -> Table:
     first = offset + 1 if hits else 0
     table = Table(title=f"{total:,} {entity.value}s match; showing {first:,}–{offset + len(hits):,}",
-                  title_justify="left")
+                  title_justify="left", expand=True)
     time_field = TIME_FIELDS[entity]
-    for column in ("seen", "site", "class", "what", "price", "vendor", "identifiers"):
-        table.add_column(column, overflow="fold")
+    table.add_column("seen", no_wrap=True)
+    table.add_column("site", no_wrap=True)
+    table.add_column("class", no_wrap=True)
+    table.add_column("what", ratio=1, overflow="fold")
+    table.add_column("price", no_wrap=True, justify="right")
+    table.add_column("vendor", overflow="fold", max_width=18)
     for hit in hits:
         d = hit.doc
         what = hit.snippet or d.get("title") or d.get("name") or d.get("text") or d.get("normalized") or hit.id
         price = f"{d['price_amount']:g} {d.get('price_currency') or ''}".strip() if "price_amount" in d else ""
-        table.add_row(str(d.get(time_field, ""))[:10], d.get("site", ""), d.get("category", ""),
-                      _marked(" ".join(str(what).split())[:200]), price,
-                      d.get("vendor") or d.get("author") or d.get("name") or "",
-                      ", ".join(d.get("identifier_values", [])[:3]))
+        table.add_row(str(d.get(time_field, ""))[:10], d.get("site", ""), _CLASS.get(d.get("category", ""), ""),
+                      _marked(" ".join(str(what).split())[:240]), price,
+                      d.get("vendor") or d.get("author") or d.get("name") or "")
     return table
+
+
+_CLASS = {"drug_offer": "drug", "precursor_offer": "precursor", "other_illicit_offer": "other illicit",
+          "not_offer": "not an offer"}
 
 
 def _marked(snippet: str) -> Text:

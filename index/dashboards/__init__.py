@@ -1,0 +1,1 @@
+"""Kibana and OpenSearch Dashboards saved objects for analysts, generated from `index.schema`."""

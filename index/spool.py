@@ -1,0 +1,78 @@
+"""A write-ahead spool: every batch is on disk before it is sent, so a crash or an unreachable engine loses nothing
+and the batches are replayed later in the order they were written.
+
+One segment file per batch, named by a sequence number so that name order is write order. A line is
+`["entity","id"]<TAB><source>`: the source is the prepared JSON kept byte for byte, never parsed and re-serialised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.schema import Entity
+from index.store import Prepared
+
+SUFFIX = ".jsonl"
+
+
+class Spool:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def append(self, batch: Sequence[Prepared]) -> Path:
+        """Write a batch durably (temp file, fsync, rename, fsync of the directory) and return its segment."""
+        pending = self.pending()
+        seq = int(pending[-1].stem) + 1 if pending else 1
+        segment = self.path / f"{seq:012d}{SUFFIX}"
+        tmp = self.path / f".{segment.name}.tmp"
+        with tmp.open("w", encoding="utf-8", newline="\n") as f:
+            for p in batch:
+                f.write(json.dumps([p.entity.value, p.id], ensure_ascii=False) + "\t" + p.source + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, segment)
+        self._sync_dir()
+        return segment
+
+    def pending(self) -> list[Path]:
+        """Segments waiting to be sent, oldest first."""
+        return sorted(p for p in self.path.glob(f"*{SUFFIX}") if p.stem.isdigit())
+
+    @staticmethod
+    def read(segment: Path) -> list[tuple[Entity, str, str]]:
+        """(entity, id, source) of each complete line; a line cut short by a crash is left out."""
+        out = []
+        with segment.open("r", encoding="utf-8", newline="\n", errors="surrogateescape") as f:
+            for line in f:
+                if not line.endswith("\n"):
+                    break  # the write stopped mid-line
+                head, sep, source = line[:-1].partition("\t")
+                if not sep:
+                    continue
+                try:
+                    entity, doc_id = json.loads(head)
+                    out.append((Entity(entity), doc_id, source))
+                except ValueError:
+                    continue
+        return out
+
+    def done(self, segment: Path) -> None:
+        """Every document of the segment was indexed or rejected: it need not be sent again."""
+        segment.unlink(missing_ok=True)
+        self._sync_dir()
+
+    def stats(self) -> tuple[int, int]:
+        """(batches, documents) waiting."""
+        segments = self.pending()
+        return len(segments), sum(len(self.read(s)) for s in segments)
+
+    def _sync_dir(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

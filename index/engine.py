@@ -175,6 +175,7 @@ class EngineStore(Store):
         self.rejection_log = RejectionLog(config.home)
         self._engine: Engine | None = None
         self._ready: set[Entity] = set()  # entities whose alias was seen, so writes cannot create a dynamic index
+        self._fresh: dict[Path, list[tuple[Entity, str, str]]] = {}  # segments written by this process, in memory
         self._failures = 0  # consecutive failed sends
         self._quiet_until = 0.0  # monotonic time before which writes only go to the spool
 
@@ -289,11 +290,15 @@ class EngineStore(Store):
         if not batch:
             return result
         segment = self.spool.append(batch)
+        self._fresh[segment] = [(p.entity, p.id, p.source) for p in batch]  # spares reading back what was written
         if time.monotonic() < self._quiet_until:
+            self.spool.persist(segment)
             result.spooled = len(batch)  # the engine failed moments ago: do not make every batch wait for it
             return result
         sent, waiting = self._drain()
         sent.spooled = waiting.get(segment, 0)
+        for left in waiting:
+            self.spool.persist(left)
         result += sent
         return result
 
@@ -326,7 +331,7 @@ class EngineStore(Store):
         documents are neither indexed nor rejected."""
         latest: dict[Key, str] = {}
         copies: Counter[Key] = Counter()
-        for entity, doc_id, source in Spool.read(segment):
+        for entity, doc_id, source in self._fresh.pop(segment, None) or Spool.read(segment):
             latest[(entity, doc_id)] = source  # a batch naming an id twice means its last version
             copies[(entity, doc_id)] += 1
         result = BulkResult()
@@ -358,10 +363,16 @@ class EngineStore(Store):
         try:
             engine = self.engine
             self._ensure_ready(entity)
-            for ok, item in engine.helpers.streaming_bulk(
+            if self.config.bulk_threads > 1:  # requests in flight while the next chunk is built; no 429 retries
+                answers = engine.helpers.parallel_bulk(
+                    engine.client, actions, thread_count=self.config.bulk_threads, chunk_size=self.config.chunk_size,
+                    raise_on_error=False, raise_on_exception=False, require_alias=True)
+            else:
+                answers = engine.helpers.streaming_bulk(
                     engine.client, actions, chunk_size=self.config.chunk_size, max_retries=self.config.max_retries,
                     initial_backoff=self.config.initial_backoff, max_backoff=self.config.max_backoff,
-                    raise_on_error=False, raise_on_exception=False, yield_ok=True, require_alias=True):
+                    raise_on_error=False, raise_on_exception=False, yield_ok=True, require_alias=True)
+            for ok, item in answers:
                 info = next(iter(item.values()))
                 key = (entity, info["_id"])
                 answered.add(key)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 
 class Entity(StrEnum):
@@ -35,7 +36,7 @@ class Kind(StrEnum):
     STORED = "stored"  # kept in the document, not searchable (raw NLP spans, statistics)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: declarations are memo keys, hashed per document
 class Field:
     name: str
     kind: Kind
@@ -153,7 +154,13 @@ MAX_ID_BYTES = 512  # the engines' limit on a document id
 
 
 def fields_of(entity: Entity) -> dict[str, Field]:
-    return {f.name: f for f in ENTITY_FIELDS[entity]}
+    return _by_name(ENTITY_FIELDS[entity])
+
+
+@cache
+def _by_name(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """Memoised on the declaration itself, so a schema swapped in (a migration, a test) is never served stale."""
+    return {f.name: f for f in fields}
 
 
 def keyword_fields(entity: Entity) -> set[str]:

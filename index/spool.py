@@ -12,6 +12,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import orjson
+
 from index.schema import Entity
 from index.store import Prepared
 
@@ -24,19 +26,26 @@ class Spool:
         self.path.mkdir(parents=True, exist_ok=True)
 
     def append(self, batch: Sequence[Prepared]) -> Path:
-        """Write a batch durably (temp file, fsync, rename, fsync of the directory) and return its segment."""
+        """Write a batch before it is sent and return its segment. It survives the writer being killed at once (the
+        bytes are the kernel's); `persist` makes it survive the machine too, which is needed only for a batch left
+        waiting: a batch the engine acknowledged is durable in the engine's translog."""
         pending = self.pending()
         seq = int(pending[-1].stem) + 1 if pending else 1
         segment = self.path / f"{seq:012d}{SUFFIX}"
         tmp = self.path / f".{segment.name}.tmp"
         with tmp.open("w", encoding="utf-8", newline="\n") as f:
-            for p in batch:
-                f.write(json.dumps([p.entity.value, p.id], ensure_ascii=False) + "\t" + p.source + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+            f.writelines(f"{orjson.dumps([p.entity.value, p.id]).decode()}\t{p.source}\n" for p in batch)
         os.replace(tmp, segment)
-        self._sync_dir()
         return segment
+
+    def persist(self, segment: Path) -> None:
+        """fsync a segment that is left waiting, and the directory entry that names it."""
+        fd = os.open(segment, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self._sync_dir()
 
     def pending(self) -> list[Path]:
         """Segments waiting to be sent, oldest first."""
@@ -62,8 +71,7 @@ class Spool:
 
     def done(self, segment: Path) -> None:
         """Every document of the segment was indexed or rejected: it need not be sent again."""
-        segment.unlink(missing_ok=True)
-        self._sync_dir()
+        segment.unlink(missing_ok=True)  # not synced: should it come back after a power cut, replaying it is harmless
 
     def stats(self) -> tuple[int, int]:
         """(batches, documents) waiting."""

@@ -10,14 +10,18 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
+import orjson
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from index.schema import (
     CRAWLED_ENTITIES,
+    ENTITY_FIELDS,
     MAX_DOC_BYTES,
     MAX_ID_BYTES,
     MAX_TEXT_CHARS,
@@ -25,6 +29,7 @@ from index.schema import (
     Kind,
     fields_of,
 )
+from index.schema import Field as SchemaField
 
 
 class StoreError(RuntimeError):
@@ -60,6 +65,7 @@ class StoreConfig(BaseModel):
     replicas: int | None = None  # NARCWATCH_SEARCH_REPLICAS; None keeps the engine's default
     shards: int = 1
     chunk_size: int = 500  # documents per bulk request
+    bulk_threads: int = 2  # bulk requests in flight at once (1: one at a time, with the helper's own 429 retries)
     max_retries: int = 5  # retries of documents the engine pushed back (429) and of unreachable-engine errors
     initial_backoff: float = 0.5  # seconds, doubled on each retry
     max_backoff: float = 30.0
@@ -222,13 +228,18 @@ class Stats(BaseModel):
 # ---------------------------------------------------------------------------------------------------- preparation
 
 
-class Prepared(BaseModel):
+@dataclass(slots=True)
+class Prepared:
     """A document ready to write: its id, its JSON (serialised once, reused by spool and bulk), what was changed."""
 
     entity: Entity
     id: str
     source: str
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _NeedsRepair(Exception):
+    """Raised inside serialisation when a value is not text the engines accept (bytes): take the slow path."""
 
 
 def prepare(entity: Entity, doc: Mapping[str, object], max_text_chars: int = MAX_TEXT_CHARS,
@@ -236,37 +247,52 @@ def prepare(entity: Entity, doc: Mapping[str, object], max_text_chars: int = MAX
     """Make a document safe to send, or say why it cannot be: text that is not valid Unicode is repaired (U+FFFD),
     text fields longer than `max_text_chars` are cut for indexing (evidence keeps the full text), and a document
     still larger than `max_doc_bytes` is rejected. Every change is recorded in the document's `index_warnings`
-    where the schema has that field, and returned."""
+    where the schema has that field, and returned.
+
+    Valid documents, nearly all of them, cost one orjson serialisation: it refuses lone surrogates and bytes, and
+    only then is the document walked and repaired."""
     doc_id = doc.get("id")
     if not isinstance(doc_id, str) or not doc_id:
         return Rejection(entity=entity, id=None, reason="document has no id (a non-empty string is required)")
     if len(doc_id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
         return Rejection(entity=entity, id=doc_id[:80] + "…", reason=f"id longer than {MAX_ID_BYTES} bytes")
     warnings: list[str] = []
-    spec = fields_of(entity)
-    clean: dict[str, object] = {}
-    for key, value in doc.items():
-        value = _repair(value, key, warnings)
-        f = spec.get(key)
-        if f is not None and f.kind is Kind.TEXT:
-            value = _cut(value, key, max_text_chars, warnings)
-        clean[key] = value
-    if warnings and "index_warnings" in spec:
-        clean["index_warnings"] = [*(clean.get("index_warnings") or []), *warnings]  # type: ignore[misc]
-    source = json.dumps(clean, ensure_ascii=False, separators=(",", ":"), default=_default)
-    size = len(source.encode("utf-8"))
-    if size > max_doc_bytes:
-        return Rejection(entity=entity, id=doc_id, reason=f"document is {size / 1048576:.1f} MiB serialised, over "
-                         f"the {max_doc_bytes / 1048576:.0f} MiB limit (StoreConfig.max_doc_bytes)")
-    return Prepared(entity=entity, id=doc_id, source=source, warnings=[f"{doc_id}: {w}" for w in warnings])
+    clean = dict(doc)
+    for key in _text_fields(entity).intersection(clean):
+        clean[key] = _cut(clean[key], key, max_text_chars, warnings)
+    try:
+        data = _dumps(entity, clean, warnings)
+    except (orjson.JSONEncodeError, _NeedsRepair):
+        clean = {key: _repair(value, key, warnings) for key, value in clean.items()}
+        data = _dumps(entity, clean, warnings)
+    if len(data) > max_doc_bytes:
+        return Rejection(entity=entity, id=doc_id, reason=f"document is {len(data) / 1048576:.1f} MiB serialised, "
+                         f"over the {max_doc_bytes / 1048576:.0f} MiB limit (StoreConfig.max_doc_bytes)")
+    return Prepared(entity=entity, id=doc_id, source=data.decode("utf-8"),
+                    warnings=[f"{doc_id}: {w}" for w in warnings])
+
+
+def _dumps(entity: Entity, doc: dict[str, object], warnings: list[str]) -> bytes:
+    if warnings and "index_warnings" in fields_of(entity):
+        doc = {**doc, "index_warnings": [*(doc.get("index_warnings") or []), *warnings]}  # type: ignore[misc]
+    return orjson.dumps(doc, default=_default)
 
 
 def _default(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
+    if isinstance(value, bytes | bytearray):
+        raise _NeedsRepair
     raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _text_fields(entity: Entity) -> frozenset[str]:
+    return _text_names(ENTITY_FIELDS[entity])
+
+
+@cache
+def _text_names(fields: tuple[SchemaField, ...]) -> frozenset[str]:
+    return frozenset(f.name for f in fields if f.kind is Kind.TEXT)
 
 
 def _repair(value: object, path: str, warnings: list[str]) -> object:

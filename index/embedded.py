@@ -21,7 +21,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.schema import (
@@ -58,7 +58,6 @@ from index.store import (
 APPLICATION_ID = 0x6E617263  # "narc": marks the file as ours (PRAGMA application_id)
 LANGUAGE_COLUMN = "text_languages"
 PRICE_FIELD = "price_amount"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INT64 = 2**63
 _BATCH = 500  # documents fetched per query by scan and the schema upgrade
 _KEYWORD, _NUMBER, _NESTED, _TIME = "keyword", "number", "nested", "time"
@@ -79,13 +78,8 @@ CREATE TABLE IF NOT EXISTS nums(rowid_ref INTEGER NOT NULL, field TEXT NOT NULL,
 
 
 def utc_key(value: object) -> str:
-    """A date as a fixed-width, sortable UTC string; naive times are UTC, integers are epoch milliseconds."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        when = _EPOCH + timedelta(milliseconds=value)
-    elif isinstance(value, datetime):
-        when = value
-    else:
-        when = datetime.fromisoformat(str(value))
+    """A date as a fixed-width, sortable UTC string; naive times are UTC."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     return when.isoformat(timespec="microseconds")

@@ -27,8 +27,9 @@ def settings(config: StoreConfig) -> dict:
     index: dict = {"number_of_shards": config.shards}
     if config.replicas is not None:
         index["number_of_replicas"] = config.replicas
-    return {"index": index, "analysis": {"analyzer": {FOLDED: {
-        "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}}}
+    folded = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}
+    # Folding by default, so "cocaina" finds "cocaína" in any text field, as in the embedded store.
+    return {"index": index, "analysis": {"analyzer": {FOLDED: folded, "default": folded}}}
 
 
 def mappings(entity: Entity) -> dict:
@@ -52,7 +53,7 @@ def _property(f: Field) -> dict:
                 out["fields"] = {"raw": {"type": "keyword", "ignore_above": 512}}
             return out
         case Kind.DATE:
-            return {"type": "date"}
+            return {"type": "date", "format": "strict_date_optional_time"}  # no epoch numbers: ISO 8601 only
         case Kind.LONG | Kind.DOUBLE:
             return {"type": f.kind.value, "coerce": False}  # "12" is refused, as schema.validate() refuses it
         case Kind.BOOLEAN:

@@ -8,6 +8,7 @@ it and swaps the entity's alias; the embedded store re-validates stored document
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ class Entity(StrEnum):
 class Kind(StrEnum):
     KEYWORD = "keyword"  # exact value: filters, aggregations, identifiers
     TEXT = "text"  # analysed full text
-    DATE = "date"  # ISO 8601 with offset (UTC), or epoch milliseconds
+    DATE = "date"  # ISO 8601, with an offset (naive means UTC)
     LONG = "long"
     DOUBLE = "double"
     BOOLEAN = "boolean"
@@ -151,6 +152,7 @@ MAX_TEXT_CHARS = 1_000_000
 # A whole document larger than this, once serialised, is rejected and recorded rather than sent.
 MAX_DOC_BYTES = 16 * 1024 * 1024
 MAX_ID_BYTES = 512  # the engines' limit on a document id
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def fields_of(entity: Entity) -> dict[str, Field]:
@@ -230,13 +232,14 @@ def _type_problem(f: Field, v: object) -> str | None:
     if kind is Kind.BOOLEAN:
         return None if isinstance(v, bool) else f"expected true or false, got {v!r:.40}"
     if kind is Kind.DATE:
-        if isinstance(v, int) and not isinstance(v, bool):
-            return None  # epoch milliseconds
         if isinstance(v, str):
+            # The engines' strict_date_optional_time: a calendar date, then optionally "T" and a time.
+            if not _ISO_DATE.match(v):
+                return f"expected an ISO 8601 date such as 2026-11-27T08:30:00+00:00, got {v!r:.40}"
             try:
                 datetime.fromisoformat(v)
             except ValueError:
-                return f"expected an ISO 8601 date, got {v!r:.40}"
+                return f"expected an ISO 8601 date such as 2026-11-27T08:30:00+00:00, got {v!r:.40}"
             return None
         return f"expected a date, got {type(v).__name__}"
     if kind is Kind.NESTED:

@@ -142,6 +142,23 @@ def test_bad_documents_are_rejected_with_reasons_and_the_rest_written(store: Sto
     assert store.get(Entity.LISTING, "alpha-003") is None and store.count(Entity.LISTING) == 2
 
 
+def test_dates_the_engines_would_refuse_are_refused_by_both(store: Store) -> None:
+    """A space instead of "T", or a basic-format date, is not ISO 8601 as the engines read it."""
+    spaced = listing(2, seen_at="2026-11-27 08:30:00")
+    basic = listing(3, seen_at="20261127")
+    result = store.upsert(Entity.LISTING, [listing(1, seen_at="2026-11-27T08:30:00+00:00"), spaced, basic])
+    assert result.indexed == 1 and {r.id for r in result.rejected} == {"alpha-002", "alpha-003"}
+    assert all("seen_at" in r.reason for r in result.rejected), result.rejected
+
+
+def test_accents_are_folded_in_every_text_field(store: Store) -> None:
+    store.upsert(Entity.LISTING, [listing(1, title="Cocaína pura", description="Envío discreto", language="es"),
+                                  listing(2, title="Kokain rein", language="es")])
+    store.refresh()
+    assert found(store, "cocaina") == found(store, "cocaína") == {"alpha-001"}
+    assert found(store, "envio discreto") == {"alpha-001"}
+
+
 def test_invalid_unicode_is_replaced_and_reported(store: Store) -> None:
     doc = listing(1, text="white powder")
     doc["title"] = b"\xff\xfeabc"

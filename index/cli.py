@@ -40,19 +40,17 @@ def parse_when(value: str | None, now: datetime | None = None) -> datetime | Non
 
 
 @contextmanager
-def store_or_exit(read_only: bool = True) -> Iterator[Store]:
-    """The configured store, with its errors told plainly and exit code 2 instead of a traceback."""
+def store_or_exit() -> Iterator[Store]:
+    """The configured store, with its errors told plainly and exit code 2 instead of a traceback. Reading never
+    creates indices on an engine (the analyst's key may be read-only); the embedded store creates its file."""
     try:
-        config = StoreConfig.from_env()
-        with open_store(config) as store:
-            if not (read_only and config.uses_engine):
-                store.ensure_schema()  # the embedded store is ours to create; an engine may be read-only for us
+        with open_store(StoreConfig.from_env()) as store:
             yield store
     except StoreError as exc:
-        err.print(f"[red]Store error:[/] {exc}")
+        err.print(Text.assemble(("Store error: ", "red"), str(exc)))
         raise typer.Exit(2) from None
     except ValueError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
 
 
@@ -101,7 +99,7 @@ def search(
     out.print(_hits_table(entity, page.hits, page.total, offset))
     for facet, buckets in facets.items():
         if buckets:
-            out.print(f"[bold]{facet}[/]: " + ", ".join(f"{b.key} {b.count:,}" for b in buckets))
+            out.print(Text.assemble((f"{facet}: ", "bold"), ", ".join(f"{b.key} {b.count:,}" for b in buckets)))
 
 
 def lookup(
@@ -116,21 +114,22 @@ def lookup(
         print(found.model_dump_json())
         return
     if not found.sightings:
-        out.print(f"No sighting of {identifier!r} (looked up as: {', '.join(found.forms) or 'nothing usable'}).")
+        out.print(f"No sighting of {identifier!r} (looked up as: {', '.join(found.forms) or 'nothing usable'}).",
+                  markup=False)
         raise typer.Exit(1)
-    table = Table(title=f"{identifier}: {len(found.sightings)} sightings in {len(found.items)} items",
+    table = Table(title=Text(f"{identifier}: {len(found.sightings)} sightings in {len(found.items)} items"),
                   title_justify="left")
     for column in ("seen", "site", "type", "item", "vendor", "context"):
         table.add_column(column, overflow="fold")
     for s in found.sightings:
-        table.add_row(str(s.get("seen_at", ""))[:16], s.get("site", ""), s.get("type", ""), s.get("item_id", ""),
-                      s.get("vendor", ""), Text(" ".join(str(s.get("context", "")).split())[:160]))
+        table.add_row(*_cells(str(s.get("seen_at", ""))[:16], s.get("site"), s.get("type"), s.get("item_id"),
+                              s.get("vendor"), " ".join(str(s.get("context", "")).split())[:160]))
     out.print(table)
     if found.vendors:
-        out.print("[bold]Vendors[/]: " + ", ".join(f"{b.key} ({b.count})" for b in found.vendors))
+        out.print(Text.assemble(("Vendors: ", "bold"), ", ".join(f"{b.key} ({b.count})" for b in found.vendors)))
     if found.linked:
-        out.print("[bold]Seen with[/]: " + ", ".join(f"{x['type']} {x['normalized']} ({x['count']})"
-                                                      for x in found.linked))
+        out.print(Text.assemble(("Seen with: ", "bold"), ", ".join(f"{x['type']} {x['normalized']} ({x['count']})"
+                                                                   for x in found.linked)))
 
 
 @app.command()
@@ -141,32 +140,33 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         print(s.model_dump_json())
         return
-    table = Table(title=f"{s.backend} store at {s.location}" + (f" ({s.server_version})" if s.server_version else ""),
+    table = Table(title=Text(f"{s.backend} store at {s.location}" + (f" ({s.server_version})" if s.server_version
+                                                                     else "")),
                   title_justify="left")
     for column, justify in (("entity", "left"), ("documents", "right"), ("schema", "right"), ("index", "left"),
                             ("size", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for name, e in s.entities.items():
         size = f"{e.size_bytes / 1048576:,.1f} MiB" if e.size_bytes is not None else ""
-        table.add_row(name, f"{e.count:,}", f"v{e.version}", e.location, size)
+        table.add_row(*_cells(name, f"{e.count:,}", f"v{e.version}", e.location, size))
     out.print(table)
     health = {"green": "green", "yellow": "yellow", "red": "red"}.get(s.health or "", "white")
-    out.print(f"health: [{health}]{s.health}[/]   spool: {s.spooled_batches:,} batches / {s.spooled_docs:,} documents"
-              f" waiting   rejected: {s.rejected:,}")
+    out.print(Text.assemble("health: ", (str(s.health), health), f"   spool: {s.spooled_batches:,} batches / "
+                            f"{s.spooled_docs:,} documents waiting   rejected: {s.rejected:,}"))
 
 
 @app.command()
 def ensure() -> None:
     """Create the indices, templates and aliases (or tables), or migrate them to this version's schema."""
-    with store_or_exit(read_only=False) as store:
+    with store_or_exit() as store:
         for line in store.ensure_schema() or ["schema up to date"]:
-            out.print(line)
+            out.print(line, markup=False)
 
 
 @app.command()
 def replay() -> None:
     """Send the documents that wait in the spool (the engine was unreachable or pushed back), oldest first."""
-    with store_or_exit(read_only=False) as store:
+    with store_or_exit() as store:
         result = store.replay()
     out.print(f"replayed: {result.indexed:,} indexed, {len(result.rejected):,} rejected, {result.spooled:,} still "
               "waiting")
@@ -179,11 +179,13 @@ def rejected(limit: Annotated[int, typer.Option(min=1)] = 50) -> None:
     """Documents the store refused, with the reason (their full text is kept in rejected.jsonl)."""
     with store_or_exit() as store:
         rows = store.rejections()
-    table = Table(title=f"{len(rows):,} rejected documents", title_justify="left")
-    for column in ("when", "entity", "id", "reason"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"{len(rows):,} rejected documents", title_justify="left", expand=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("entity", no_wrap=True)
+    table.add_column("id", overflow="fold", min_width=12)
+    table.add_column("reason", overflow="fold", ratio=1)
     for r in rows[-limit:]:
-        table.add_row(str(r.at or "")[:19], r.entity.value, r.id or "", r.reason)
+        table.add_row(*_cells(str(r.at or "")[:19], r.entity.value, r.id, r.reason))
     out.print(table)
 
 
@@ -202,14 +204,20 @@ def _hits_table(entity: Entity, hits: list, total: int, offset: int) -> Table:
         d = hit.doc
         what = hit.snippet or d.get("title") or d.get("name") or d.get("text") or d.get("normalized") or hit.id
         price = f"{d['price_amount']:g} {d.get('price_currency') or ''}".strip() if "price_amount" in d else ""
-        table.add_row(str(d.get(time_field, ""))[:10], d.get("site", ""), _CLASS.get(d.get("category", ""), ""),
-                      _marked(" ".join(str(what).split())[:240]), price,
-                      d.get("vendor") or d.get("author") or d.get("name") or "")
+        table.add_row(*_cells(str(d.get(time_field, ""))[:10], d.get("site"), _CLASS.get(d.get("category", ""))),
+                      _marked(" ".join(str(what).split())[:240]),
+                      *_cells(price, d.get("vendor") or d.get("author") or d.get("name")))
     return table
 
 
 _CLASS = {"drug_offer": "drug", "precursor_offer": "precursor", "other_illicit_offer": "other illicit",
           "not_offer": "not an offer"}
+
+
+def _cells(*values: object) -> list[Text]:
+    """Table cells as plain text: page text, vendor names and engine messages must never be read as console markup
+    ("[price_amount]" would vanish, "[link=…]" would become a link)."""
+    return [Text("" if v is None else str(v)) for v in values]
 
 
 def _marked(snippet: str) -> Text:

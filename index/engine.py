@@ -9,17 +9,18 @@ and leaves the spool only when the engine has indexed or rejected every document
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import ssl
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from index import mappings
@@ -55,6 +56,9 @@ from index.store import (
 log = logging.getLogger(__name__)
 
 Key = tuple[Entity, str]
+
+
+T = TypeVar("T")
 
 
 class Unreachable(StoreError):
@@ -166,6 +170,26 @@ def _reason(error: object) -> str:
             reason += f" (caused by {cause.get('type')}: {cause.get('reason')})"
         return reason
     return str(error)
+
+
+def _answering(method: Callable[..., T]) -> Callable[..., T]:
+    """Reads report an engine that is down, or has no narcwatch indices yet, in words (StoreError), never as a
+    client traceback."""
+
+    @functools.wraps(method)
+    def read(self: EngineStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except self._errors() as exc:
+            where = location(self.config)
+            if _status(exc) == 404:
+                raise StoreError(f"the search engine at {where} has no {self.config.prefix}-* indices yet: run "
+                                 "`narcwatch index ensure`, or index a crawl") from exc
+            raise StoreError(f"the search engine at {where} did not answer ({type(exc).__name__}: "
+                             f"{str(exc)[:200]}); check NARCWATCH_SEARCH_URL and that the engine runs") from exc
+    return read
 
 
 class EngineStore(Store):
@@ -398,19 +422,23 @@ class EngineStore(Store):
         found = self.get_many(entity, [doc_id])
         return found[0] if found else None
 
+    @_answering
     def get_many(self, entity: Entity, ids: Sequence[str]) -> list[dict]:
         if not ids:
             return []
         docs = _body(self.client.mget(index=mappings.alias_name(self.config, entity), body={"ids": list(ids)}))
         return [d["_source"] for d in docs["docs"] if d.get("found")]
 
+    @_answering
     def count(self, entity: Entity) -> int:
         return _body(self.client.count(index=mappings.alias_name(self.config, entity)))["count"]
 
+    @_answering
     def refresh(self) -> None:
         self.client.indices.refresh(index=",".join(mappings.alias_name(self.config, e) for e in Entity),
                                     ignore_unavailable=True)
 
+    @_answering
     def search(self, query: Query) -> Page:
         body: dict[str, Any] = {"query": self._dsl(query), "sort": _sort(query), "from": query.offset,
                                 "size": query.size, "track_total_hits": True}
@@ -428,6 +456,7 @@ class EngineStore(Store):
             hits.append(Hit(id=h["_id"], entity=query.entity, score=score, doc=h["_source"], snippet=snippet))
         return Page(total=found["total"]["value"], hits=hits)
 
+    @_answering
     def aggregate(self, query: Query, by: Sequence[str], size: int = 20) -> dict[str, list[Bucket]]:
         aggs: dict[str, dict] = {}
         order = [{"_count": "desc"}, {"_key": "asc"}]

@@ -111,7 +111,7 @@ def questions(sample: dict) -> dict[str, Callable[[Store], object]]:
     xmr = sample["xmr"]
     week = datetime.now(UTC) - timedelta(days=7)
     return {
-        "text: words": lambda s: s.search(Query(text=sample["words"], size=20)),
+        f"text: {sample['words']!r}, top 20": lambda s: s.search(Query(text=sample["words"], size=20)),
         "pays to this XMR address": lambda s: s.search(Query(filters={"identifier": [xmr]}, size=50)),
         "precursor offers from X this week": lambda s: s.search(Query(
             filters={"class": ["precursor_offer"], "country": [sample["country"]]}, since=week, sort="newest")),
@@ -132,7 +132,11 @@ def latencies(store: Store, qs: dict[str, Callable[[Store], object]], repeat: in
 
 def sample_values(docs: list[dict]) -> dict:
     xmr = next(i["normalized"] for d in docs for i in d.get("identifiers", []) if i.get("currency") == "XMR")
-    words = " ".join(docs[len(docs) // 2]["title"].split()[:2])
+    substances: dict[str, int] = defaultdict(int)
+    for d in docs:
+        for name in d.get("substance_names", []):
+            substances[name] += 1
+    words = max(substances, key=substances.__getitem__)  # the commonest substance: a query with many matches
     countries = defaultdict(int)
     for d in docs:
         if d.get("category") == "precursor_offer" and d.get("country"):

@@ -127,7 +127,8 @@ def _pump(stream: IO[bytes], lines: queue.Queue[str], log: IO[bytes]) -> None:
     """Drain the launcher's stdout so it never blocks on a full pipe, copying it into node.log (OpenSearch's own
     logger is off, so the runner's lines are the only trace); "" marks its end."""
     for raw in stream:
-        lines.put(raw.decode(errors="replace").strip())
+        if text := raw.decode(errors="replace").strip():  # a blank line (after a stack trace) is not the end
+            lines.put(text)
         with suppress(ValueError):  # the log closed under us: only after a stop that timed out
             log.write(f"{time.strftime('%H:%M:%S')} {raw.decode(errors='replace')}".encode())
             log.flush()

@@ -249,6 +249,12 @@ def test_filters(searchable: Store, filters: dict[str, list[str]], expected: set
     assert found(searchable, filters=filters) == expected
 
 
+def test_a_facet_with_no_values_matches_nothing(searchable: Store) -> None:
+    """"Any of these sites", with no site given, is no site: never silently "every site"."""
+    assert found(searchable, filters={"site": []}) == set()
+    assert searchable.aggregate(Query(filters={"site": []}), ["site"])["site"] == []
+
+
 def test_text_and_filters_combine(searchable: Store) -> None:
     assert found(searchable, "stealth", filters={"site": ["beta"]}) == {"beta-001"}
     assert found(searchable, "cocaine OR кокаин", filters={"country": ["RU", "NL"]}) == {"alpha-001", "delta-ru"}

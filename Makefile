@@ -44,3 +44,4 @@ bench: setup
 	$(PY) bench/range.py
 	$(PY) bench/crawl.py
 	$(PY) bench/nlp.py
+	$(PY) bench/index.py

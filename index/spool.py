@@ -1,14 +1,17 @@
 """A write-ahead spool: every batch is on disk before it is sent, so a crash or an unreachable engine loses nothing
 and the batches are replayed later in the order they were written.
 
-One segment file per batch, named by a sequence number so that name order is write order. A line is
-`["entity","id"]<TAB><source>`: the source is the prepared JSON kept byte for byte, never parsed and re-serialised.
+One segment file per batch, named by its write time and writer (see SEGMENT) so that name order is write order.
+A line is `["entity","id"]<TAB><source>`: the source is the prepared JSON kept byte for byte, never parsed and
+re-serialised.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,20 +21,22 @@ from index.schema import Entity
 from index.store import Prepared
 
 SUFFIX = ".jsonl"
+# <nanoseconds>-<pid>: name order is write order, and writers sharing a spool never pick the same name.
+SEGMENT = re.compile(r"^\d{20}-\d+\.jsonl$")
 
 
 class Spool:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.path.mkdir(parents=True, exist_ok=True)
+        self._last = 0  # the last segment's stamp: strictly increasing even if the clock steps back
 
     def append(self, batch: Sequence[Prepared]) -> Path:
         """Write a batch before it is sent and return its segment. It survives the writer being killed at once (the
         bytes are the kernel's); `persist` makes it survive the machine too, which is needed only for a batch left
         waiting: a batch the engine acknowledged is durable in the engine's translog."""
-        pending = self.pending()
-        seq = int(pending[-1].stem) + 1 if pending else 1
-        segment = self.path / f"{seq:012d}{SUFFIX}"
+        self._last = max(time.time_ns(), self._last + 1)
+        segment = self.path / f"{self._last:020d}-{os.getpid()}{SUFFIX}"
         tmp = self.path / f".{segment.name}.tmp"
         with tmp.open("w", encoding="utf-8", newline="\n") as f:
             f.writelines(f"{orjson.dumps([p.entity.value, p.id]).decode()}\t{p.source}\n" for p in batch)
@@ -49,7 +54,7 @@ class Spool:
 
     def pending(self) -> list[Path]:
         """Segments waiting to be sent, oldest first."""
-        return sorted(p for p in self.path.glob(f"*{SUFFIX}") if p.stem.isdigit())
+        return sorted(p for p in self.path.glob(f"*{SUFFIX}") if SEGMENT.match(p.name))
 
     @staticmethod
     def read(segment: Path) -> list[tuple[Entity, str, str]]:

@@ -363,6 +363,8 @@ class SubstanceMatcher:
         hits = self._hits(norm, ext.language)
         strong = {entry.name for *_, entry, weak in hits if not weak}
         measures = [(m["start"], m["end"]) for m in (ext.quantities or []) + (ext.prices or [])]
+        # the unit a price is per ("50 EUR per g"): a unit, not the slang it spells ("g" is GHB)
+        measures += [(p["per"]["start"], p["per"]["end"]) for p in ext.prices or [] if "start" in (p.get("per") or {})]
         found = []
         for start, end, entry, weak in hits:
             o_start, o_end = norm.span(start, end)

@@ -19,6 +19,7 @@ from uuid import uuid4
 import pytest
 
 from index.schema import Entity
+from index.spool import SEGMENT
 from index.store import BulkResult, Query, Store, StoreConfig, open_store
 from index.testnode import SearchCluster, start
 from tests.index.conftest import _drop
@@ -138,7 +139,7 @@ def kill_mid_batch(url: str, home: Path, prefix: str) -> tuple[list[str], bool]:
                 break
         assert lines and lines[-1] == "SENDING 10", (lines, writer.stderr.read() if writer.stderr else "")
         deadline = time.monotonic() + 30
-        while not any(p.stem.isdigit() for p in spool.glob("*.jsonl")):
+        while not any(SEGMENT.match(p.name) for p in spool.glob("*.jsonl")):
             assert writer.poll() is None and time.monotonic() < deadline, "the big batch never reached the spool"
             time.sleep(0.001)
         os.kill(writer.pid, signal.SIGKILL)
@@ -149,7 +150,7 @@ def kill_mid_batch(url: str, home: Path, prefix: str) -> tuple[list[str], bool]:
         if writer.stderr:
             writer.stderr.close()
     assert writer.returncode == -signal.SIGKILL
-    return lines, bool(list(spool.glob("[0-9]*.jsonl")))
+    return lines, any(SEGMENT.match(p.name) for p in spool.glob("*.jsonl"))
 
 
 def test_a_writer_killed_mid_batch_loses_nothing_its_spool_replays(search_node: SearchCluster,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from index.schema import Entity
@@ -22,12 +23,12 @@ def test_segments_come_back_oldest_first_with_sources_byte_identical(tmp_path: P
     spool = Spool(tmp_path / "spool")
     first, second = batch("a", "b"), batch("c", entity=Entity.POST)
     s1, s2 = spool.append(first), spool.append(second)
-    assert spool.pending() == [s1, s2] and s1.name == "000000000001.jsonl"
+    assert spool.pending() == [s1, s2] and s1.name.endswith(f"-{os.getpid()}.jsonl")
     assert spool.read(s1) == [(Entity.LISTING, p.id, p.source) for p in first]
     assert spool.read(s2) == [(Entity.POST, "c", second[0].source)]
     spool.done(s1)
     s3 = spool.append(batch("d"))
-    assert spool.pending() == [s2, s3] and s3.name > s2.name  # numbering continues after the newest segment
+    assert spool.pending() == [s2, s3] and s3.name > s2.name  # name order is write order
     assert not list(spool.path.glob(".*"))  # no temporary file is left behind
 
 
@@ -52,3 +53,11 @@ def test_stats_count_waiting_batches_and_documents(tmp_path: Path) -> None:
     spool.done(last)  # done twice (a replay racing a crash) is harmless
     assert spool.stats() == (1, 2)
     assert Spool(tmp_path / "s").stats() == (1, 2)  # a new process finds the same spool
+
+
+def test_two_writers_on_one_spool_never_overwrite_each_other(tmp_path: Path) -> None:
+    """Two crawls may share a store home: each writer's segments keep their own names."""
+    first, second = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")
+    segments = [first.append(batch("a")), second.append(batch("b")), first.append(batch("c"))]
+    assert len(set(segments)) == 3 and first.pending() == sorted(segments)
+    assert [first.read(s)[0][1] for s in first.pending()] == ["a", "b", "c"]

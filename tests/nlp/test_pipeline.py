@@ -168,6 +168,12 @@ def test_ambiguous_slang_with_quantity_or_price_counts(nlp: Language, text: str,
     assert [s["name"] for s in nlp(text)._.substances] == [name]
 
 
+@pytest.mark.parametrize("text", ["Mephedrone crystals, 50 EUR per g", "Cocaine 80€/g, min 2 g", "MDMA 40$ за г"])
+def test_the_unit_a_price_is_per_is_not_slang(nlp: Language, text: str) -> None:
+    """"g" is GHB slang, but in "per g" it is the unit the price is for."""
+    assert "ghb" not in {s["name"] for s in nlp(text)._.substances}
+
+
 def test_strict_ambiguous_drops_slang_for_another_drug_when_the_drug_is_named() -> None:
     text = "Ketamine needles, 1 g — 40€. Pills also available."
     strict = build(overrides={"components.narcwatch_substances.strict_ambiguous": True})

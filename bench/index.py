@@ -70,12 +70,8 @@ def documents(seed: int, listings: int) -> tuple[list[dict], list[dict]]:
     return listing_docs, sightings
 
 
-def rss_peak_mib() -> float:
-    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return int(status["VmHWM"].split()[0]) / 1024
-
-
-def jvm_rss_mib(pid: int) -> float:
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """Peak resident set size of a process (this one by default), from /proc."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
     return int(status["VmHWM"].split()[0]) / 1024
 
@@ -221,7 +217,7 @@ def main() -> None:
             embedded.upsert(Entity.IDENTIFIER, sightings)
             embedded.refresh()
             embedded_latency = latencies(embedded, qs, args.repeat)
-        jvm = jvm_rss_mib(node.process.pid)
+        jvm = peak_rss_mib(node.process.pid)
     finally:
         node.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -246,7 +242,7 @@ def main() -> None:
         e, s = engine_latency[name], embedded_latency[name]
         q.add_row(name, f"{e[0]:.1f} / {e[1]:.1f}", f"{s[0]:.1f} / {s[1]:.1f}")
     console.print(q)
-    console.print(f"Peak RSS: this process {rss_peak_mib():,.0f} MiB, OpenSearch JVM {jvm:,.0f} MiB")
+    console.print(f"Peak RSS: this process {peak_rss_mib():,.0f} MiB, OpenSearch JVM {jvm:,.0f} MiB")
 
 
 if __name__ == "__main__":

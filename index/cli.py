@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from index.schema import DAY, TIME_FIELDS, Entity
+from index.schema import CRAWLED_ENTITIES, DAY, TIME_FIELDS, Entity
 from index.store import Query, Store, StoreConfig, StoreError, open_store
 
 app = typer.Typer(no_args_is_help=True, help="The store: schema, statistics and the spool of unsent documents.")
@@ -88,7 +88,7 @@ def search(
             raise typer.BadParameter(str(exc)) from None
         page = store.search(query)
         facets = store.aggregate(query, ["site", "class", "substance", "currency", "country", DAY]) \
-            if counts and entity in (Entity.LISTING, Entity.POST, Entity.VENDOR) else {}
+            if counts and entity in CRAWLED_ENTITIES else {}
     if as_json:
         for hit in page.hits:
             print(json.dumps({"id": hit.id, "entity": hit.entity.value, "score": hit.score, "snippet": hit.snippet,

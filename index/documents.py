@@ -100,11 +100,10 @@ def batch_documents(pairs: Iterable[tuple[Item, dict | None]]) -> dict[Entity, l
 
 
 def evidence_document(evidence: Evidence, item: Crawled) -> dict:
-    doc = evidence.model_dump(mode="json")
-    doc.pop("request_record_id", None)
-    doc.update(id=evidence.record_id, host=urlsplit(evidence.url).hostname, site=item.source, item_ids=[item.key],
+    """The reference items carry, keyed by its WARC record id, with where it came from and the items it holds."""
+    doc = _evidence_ref(evidence)
+    doc.update(id=doc.pop("record_id"), host=urlsplit(evidence.url).hostname, site=item.source, item_ids=[item.key],
                run_id=item.run_id)
-    doc.pop("record_id")
     return {k: v for k, v in doc.items() if v is not None}
 
 

@@ -7,8 +7,8 @@ Layout (no per-entity columns; everything is derived from the schema declaration
 - `terms(rowid_ref, field, value)`: one row per distinct value of every keyword field, top level and nested
   (`identifiers.normalized`); clustered by document (cheap replace), indexed by (field, value) for filters and counts.
 - `nums(rowid_ref, field, value)`: every long/double value (price sort).
-- `fts_<entity>`: one FTS5 table per entity with text, a column per `schema.TEXT_FIELDS` field (its boost is the
-  bm25 weight) plus one for the language fields of crawled entities; its rowid is the document's rowid.
+- `fts_<entity>`: one FTS5 table per entity with text, a column per `schema.search_fields` field (its boost is the
+  bm25 weight), the language fields of crawled entities sharing one; its rowid is the document's rowid.
 - `meta(entity, version)`: the schema version each entity's rows were built under.
 
 A store object holds one connection and must not be shared across threads; several processes may open the same file
@@ -25,16 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.schema import (
-    CRAWLED_ENTITIES,
     DAY,
     LANGUAGE_FIELDS,
     SCHEMA_VERSIONS,
-    TEXT_FIELDS,
     TIME_FIELDS,
     Entity,
     Kind,
     facet_field,
     fields_of,
+    search_fields,
     validate,
 )
 from index.store import (
@@ -102,17 +101,13 @@ class _Layout:
         self.column_of: dict[str, int] = {}
         self.columns: list[str] = []
         self.weights: list[float] = []
-        for name, boost in TEXT_FIELDS[entity].items():
-            field = name.split(".")[0]  # "vendor.text" is the engine's text subfield of the keyword "vendor"
-            if field not in self.column_of:
-                self.column_of[field] = len(self.columns)
-                self.columns.append(field)
+        for name, boost in search_fields(entity).items():
+            # "vendor.text" is the engine's text subfield of the keyword "vendor"; language fields share one column
+            column = LANGUAGE_COLUMN if name in LANGUAGE_FIELDS else name.split(".")[0]
+            if column not in self.columns:
+                self.columns.append(column)
                 self.weights.append(boost)
-        if entity in CRAWLED_ENTITIES:
-            for name in LANGUAGE_FIELDS:
-                self.column_of[name] = len(self.columns)
-            self.columns.append(LANGUAGE_COLUMN)
-            self.weights.append(1.0)
+            self.column_of.setdefault(name.split(".")[0], self.columns.index(column))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         self.create_fts = (f'CREATE VIRTUAL TABLE IF NOT EXISTS "{self.fts}" USING fts5({cols}, '
                            "tokenize = 'unicode61 remove_diacritics 2')") if self.columns else None

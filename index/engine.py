@@ -25,14 +25,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from index import mappings
 from index.schema import (
-    CRAWLED_ENTITIES,
     DAY,
-    LANGUAGE_FIELDS,
     SCHEMA_VERSIONS,
-    TEXT_FIELDS,
     TIME_FIELDS,
     Entity,
     facet_field,
+    search_fields,
 )
 from index.spool import Spool
 from index.store import (
@@ -442,7 +440,7 @@ class EngineStore(Store):
     def search(self, query: Query) -> Page:
         body: dict[str, Any] = {"query": self._dsl(query), "sort": _sort(query), "from": query.offset,
                                 "size": query.size, "track_total_hits": True}
-        fields = _text_fields(query.entity)
+        fields = search_fields(query.entity)
         if query.text:
             body["track_scores"] = True
             body["highlight"] = {"pre_tags": ["[["], "post_tags": ["]]"], "fragment_size": 150,
@@ -513,7 +511,7 @@ class EngineStore(Store):
         out: dict[str, Any] = {"filter": filters}
         if query.text:
             text = parse_text(query.text)
-            fields = [f"{f}^{b:g}" for f, b in _text_fields(entity).items()]
+            fields = [f"{f}^{b:g}" for f, b in search_fields(entity).items()]
             if not fields and (text.must or text.must_not):
                 return {"match_none": {}}
             out["must"] = [{"bool": {"should": [_match(t, fields) for t in group], "minimum_should_match": 1}}
@@ -554,13 +552,6 @@ class EngineStore(Store):
 def _instant(moment: datetime) -> str:
     """Naive times are UTC, as in the documents."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def _text_fields(entity: Entity) -> dict[str, float]:
-    fields = dict(TEXT_FIELDS[entity])
-    if entity in CRAWLED_ENTITIES:
-        fields.update(dict.fromkeys(LANGUAGE_FIELDS, 1.0))
-    return fields
 
 
 def _match(term: str, fields: list[str]) -> dict:

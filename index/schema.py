@@ -159,10 +159,28 @@ def fields_of(entity: Entity) -> dict[str, Field]:
     return _by_name(ENTITY_FIELDS[entity])
 
 
+def text_fields_of(entity: Entity) -> frozenset[str]:
+    """The entity's TEXT fields: what is cut to the text limit before indexing."""
+    return _text_names(ENTITY_FIELDS[entity])
+
+
+def search_fields(entity: Entity) -> dict[str, float]:
+    """What full-text search reads, with boosts: TEXT_FIELDS, and for crawled entities every language field."""
+    fields = dict(TEXT_FIELDS[entity])
+    if entity in CRAWLED_ENTITIES:
+        fields.update(dict.fromkeys(LANGUAGE_FIELDS, 1.0))
+    return fields
+
+
 @cache
 def _by_name(fields: tuple[Field, ...]) -> dict[str, Field]:
     """Memoised on the declaration itself, so a schema swapped in (a migration, a test) is never served stale."""
     return {f.name: f for f in fields}
+
+
+@cache
+def _text_names(fields: tuple[Field, ...]) -> frozenset[str]:
+    return frozenset(f.name for f in fields if f.kind is Kind.TEXT)
 
 
 def keyword_fields(entity: Entity) -> set[str]:

@@ -12,7 +12,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Literal, Self
 
@@ -21,15 +20,13 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from index.schema import (
     CRAWLED_ENTITIES,
-    ENTITY_FIELDS,
     MAX_DOC_BYTES,
     MAX_ID_BYTES,
     MAX_TEXT_CHARS,
     Entity,
-    Kind,
     fields_of,
+    text_fields_of,
 )
-from index.schema import Field as SchemaField
 
 
 class StoreError(RuntimeError):
@@ -258,7 +255,7 @@ def prepare(entity: Entity, doc: Mapping[str, object], max_text_chars: int = MAX
         return Rejection(entity=entity, id=doc_id[:80] + "…", reason=f"id longer than {MAX_ID_BYTES} bytes")
     warnings: list[str] = []
     clean = dict(doc)
-    for key in _text_fields(entity).intersection(clean):
+    for key in text_fields_of(entity).intersection(clean):
         clean[key] = _cut(clean[key], key, max_text_chars, warnings)
     try:
         data = _dumps(entity, clean, warnings)
@@ -284,15 +281,6 @@ def _default(value: object) -> object:
     if isinstance(value, bytes | bytearray):
         raise _NeedsRepair
     raise TypeError(f"cannot store a {type(value).__name__}")
-
-
-def _text_fields(entity: Entity) -> frozenset[str]:
-    return _text_names(ENTITY_FIELDS[entity])
-
-
-@cache
-def _text_names(fields: tuple[SchemaField, ...]) -> frozenset[str]:
-    return frozenset(f.name for f in fields if f.kind is Kind.TEXT)
 
 
 def _repair(value: object, path: str, warnings: list[str]) -> object:
@@ -407,9 +395,9 @@ class Store(ABC):
         sightings = [h.doc for h in self.search(q).hits] if forms else []
         by_kind: dict[Entity, list[str]] = {}
         for s in sightings:
-            kind = Entity(s["item_kind"]) if s.get("item_kind") in {e.value for e in CRAWLED_ENTITIES} else None
-            if kind is not None and s.get("item_id") not in by_kind.setdefault(kind, []):
-                by_kind[kind].append(s["item_id"])
+            kind = s.get("item_kind")
+            if kind in CRAWLED_ENTITIES and s.get("item_id") not in by_kind.setdefault(Entity(kind), []):
+                by_kind[Entity(kind)].append(s["item_id"])
         items = [Hit(id=d["id"], entity=kind, doc=d) for kind, ids in by_kind.items()
                  for d in self.get_many(kind, ids)]
         item_ids = [h.id for h in items]

@@ -59,9 +59,9 @@ def _parse(number: int, raw: bytes) -> tuple[object, str] | dict:
     record_id = record.get("id", record.get("key", number))
     # Crawler items (listings, posts, vendor profiles) are accepted as they are, so crawl output can be analysed
     # directly.
-    crawled = "description" in record or record.get("kind") == "vendor"
-    text = record_text(record) if crawled or ("text" in record and record.get("kind") == "post") else record.get(
-        "text")
+    kind = record.get("kind")
+    crawled = "description" in record or kind == "vendor" or (kind == "post" and "text" in record)
+    text = record_text(record) if crawled else record.get("text")
     if not isinstance(text, str):
         return error('no "text" string (or "title"/"description")', record_id)
     return record_id, text

@@ -24,6 +24,7 @@ class Entity(StrEnum):
     EVIDENCE = "evidence"  # one WARC record kept as evidence
     RESOURCE = "resource"  # a site, channel, listing, vendor account or wallet under a case
     RUN = "run"  # one crawl run with its statistics
+    ACTOR = "actor"  # accounts linked across sites by shared identifiers (index/linking.py)
 
 
 class Kind(StrEnum):
@@ -116,6 +117,14 @@ ENTITY_FIELDS: dict[Entity, tuple[Field, ...]] = {
     Entity.RUN: (_kw("id"), _kw("status"), _kw("sources", multi=True), Field("started_at", Kind.DATE),
                  Field("finished_at", Kind.DATE), Field("items", Kind.LONG), Field("stats", Kind.STORED),
                  _text("errors", multi=True)),
+    Entity.ACTOR: (_kw("id"), Field("members", Kind.NESTED, fields=(_kw("site"), _kw("name"), _kw("key"))),
+                   _kw("member_keys", multi=True), _kw("sites", multi=True), _kw("identifier_values", multi=True),
+                   _kw("identifier_types", multi=True),
+                   Field("links", Kind.NESTED, fields=(_kw("a"), _kw("b"), _kw("type"), _kw("value"),
+                                                       _kw("evidence_a", multi=True), _kw("evidence_b", multi=True))),
+                   Field("link_count", Kind.LONG), _kw("weak_names", multi=True),
+                   Field("weak", Kind.NESTED, fields=(_kw("a"), _kw("b"), _kw("type"), _kw("value"))),
+                   Field("first_seen", Kind.DATE), Field("last_seen", Kind.DATE)),
 }
 
 # Bump an entity's version whenever its fields change: the backends migrate to it on `ensure_schema`.
@@ -124,7 +133,7 @@ SCHEMA_VERSIONS: dict[Entity, int] = {entity: 1 for entity in Entity}
 # The time an entity is filtered (--since/--until) and sorted (newest/oldest) by.
 TIME_FIELDS: dict[Entity, str] = {Entity.LISTING: "seen_at", Entity.POST: "seen_at", Entity.VENDOR: "seen_at",
                                   Entity.IDENTIFIER: "seen_at", Entity.EVIDENCE: "fetched_at",
-                                  Entity.RESOURCE: "updated_at", Entity.RUN: "started_at"}
+                                  Entity.RESOURCE: "updated_at", Entity.RUN: "started_at", Entity.ACTOR: "last_seen"}
 
 # The fields full-text search reads, per entity, with their boosts; language fields are added to every crawled one.
 TEXT_FIELDS: dict[Entity, dict[str, float]] = {
@@ -135,6 +144,7 @@ TEXT_FIELDS: dict[Entity, dict[str, float]] = {
     Entity.EVIDENCE: {},
     Entity.RESOURCE: {"title": 2.0, "notes": 1.0},
     Entity.RUN: {"errors": 1.0},
+    Entity.ACTOR: {},
 }
 CRAWLED_ENTITIES = (Entity.LISTING, Entity.POST, Entity.VENDOR)
 

@@ -132,15 +132,17 @@ class History:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def changes(self, since: str | None = None, source: str | None = None) -> list[dict[str, str | None]]:
+    def changes(self, since: str | None = None, source: str | None = None, run_id: str | None = None,
+                kinds: Iterable[str] = ()) -> list[dict[str, str | None]]:
         query = "SELECT key, source, run_id, at, kind, field, old, new FROM changes WHERE 1 = 1"
         args: list[str] = []
-        if since:
-            query += " AND at >= ?"
-            args.append(since)
-        if source:
-            query += " AND source = ?"
-            args.append(source)
+        for column, value in (("at >=", since), ("source =", source), ("run_id =", run_id)):
+            if value:
+                query += f" AND {column} ?"
+                args.append(value)
+        if kinds := list(kinds):
+            query += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args += kinds
         cols = ("key", "source", "run_id", "at", "kind", "field", "old", "new")
         return [dict(zip(cols, row, strict=True)) for row in self.db.execute(query + " ORDER BY id", args)]
 

@@ -64,6 +64,7 @@ class CrawlReport:
         self.dropped: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.events: Counter[str] = Counter()
+        self.stages: Counter[str] = Counter()  # what the stages after the crawl did with the items (analysed...)
         self.examples: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.logins = 0
         self.vanished: list[str] = []
@@ -96,6 +97,11 @@ class CrawlReport:
     def event(self, kind: str, url: str, message: str) -> None:
         """Something worth an analyst's attention that is not a failed request (trap bounded, parse gap...)."""
         self.events[kind] += 1
+        self._example(kind, url, message)
+
+    def error(self, kind: str, url: str, message: str) -> None:
+        """A failure that is not a request's: an item a later stage could not handle."""
+        self.errors[kind] += 1
         self._example(kind, url, message)
 
     def failure(self, failure: Failure, url: str) -> None:
@@ -152,6 +158,7 @@ class CrawlReport:
             "dropped": dict(self.dropped),
             "errors": dict(self.errors),
             "events": dict(self.events),
+            "stages": dict(self.stages),
             "logins": self.logins,
             "retries": stats.get("retry/count", 0),
             "evidence": {"records": stats.get("evidence/records", 0), "bytes": stats.get("evidence/bytes", 0),

@@ -165,11 +165,18 @@ def ensure() -> None:
 
 @app.command()
 def replay() -> None:
-    """Send the documents that wait in the spool (the engine was unreachable or pushed back), oldest first."""
+    """Send the documents that wait in the spool (the engine was unreachable or pushed back), oldest first; then link
+    vendors again, since the sightings that arrived may join accounts."""
+    from index.linking import relink
+
     with store_or_exit() as store:
         result = store.replay()
+        linked = 0
+        if result.indexed and not result.spooled:
+            store.refresh()
+            linked = sum(len(a["members"]) > 1 for a in relink(store)[1])
     out.print(f"replayed: {result.indexed:,} indexed, {len(result.rejected):,} rejected, {result.spooled:,} still "
-              "waiting")
+              "waiting" + (f"; {linked:,} linked actors" if result.indexed and not result.spooled else ""))
     if result.spooled:
         raise typer.Exit(1)
 

@@ -421,6 +421,23 @@ class EmbeddedStore(Store):
         RejectionLog(self.config.home).append(result.rejected, docs=rejected_docs)
         return result
 
+    def delete(self, entity: Entity, ids: Sequence[str]) -> int:
+        entity = Entity(entity)
+        self._ensure()
+        layout = self._layouts[entity]
+        with self._write():
+            rowids = [r[0] for r in self._db.execute(
+                "SELECT rowid FROM docs WHERE entity = ? AND id IN (SELECT value FROM json_each(?))",
+                (entity.value, json.dumps(list(ids))))]
+            if rowids:
+                old = json.dumps(rowids)
+                tables = [("terms", "rowid_ref"), ("nums", "rowid_ref"), ("docs", "rowid")]
+                if layout.columns:
+                    tables.append((f'"{layout.fts}"', "rowid"))
+                for table, key in tables:
+                    self._db.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))", (old,))
+        return len(rowids)
+
     # ------------------------------------------------------------------------------------------------ reads
 
     def get(self, entity: Entity, doc_id: str) -> dict | None:

@@ -220,6 +220,7 @@ class EngineStore(Store):
 
     # ------------------------------------------------------------------------------------------------ schema
 
+    @_answering
     def ensure_schema(self) -> list[str]:
         lines = []
         for entity in Entity:
@@ -414,6 +415,17 @@ class EngineStore(Store):
             log.warning("search engine at %s: %s", location(self.config), exc)
         return again + [k for k in keys if k not in answered]
 
+    @_answering
+    def delete(self, entity: Entity, ids: Sequence[str]) -> int:
+        """Not spooled: a delete decided on what the store held must not be replayed later over newer data."""
+        if not ids:
+            return 0
+        self._ensure_ready(Entity(entity))
+        alias = mappings.alias_name(self.config, entity)
+        actions = "".join(json.dumps({"delete": {"_index": alias, "_id": i}}) + "\n" for i in ids)
+        items = _body(self.client.bulk(body=actions, refresh="wait_for"))["items"]
+        return sum(1 for item in items if item["delete"].get("result") == "deleted")
+
     # ------------------------------------------------------------------------------------------------ reads
 
     def get(self, entity: Entity, doc_id: str) -> dict | None:
@@ -487,10 +499,17 @@ class EngineStore(Store):
 
     def scan(self, query: Query) -> Iterator[dict]:
         body = {"query": self._dsl(query), "sort": [{"id": "asc"}]}
-        for hit in self.engine.helpers.scan(self.client, query=body, index=mappings.alias_name(self.config,
-                                                                                               query.entity),
-                                            preserve_order=True, size=1000):
-            yield hit["_source"]
+        hits = self.engine.helpers.scan(self.client, query=body, index=mappings.alias_name(self.config, query.entity),
+                                        preserve_order=True, size=1000)
+        first = self._first(hits)  # a dead engine is a StoreError before anything is yielded, as for other reads
+        if first is not None:
+            yield first["_source"]
+            for hit in hits:
+                yield hit["_source"]
+
+    @_answering
+    def _first(self, hits: Iterator[dict]) -> dict | None:
+        return next(hits, None)
 
     def _dsl(self, query: Query) -> dict:
         """Filters in filter context (no scoring), the text in `must`/`must_not`."""

@@ -20,6 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from index.schema import Entity
+from index.store import Query, Store
+
 # Identifier types an operator owns; onions, URLs and cards are shared or belong to the victim/market, not the seller.
 STRONG_TYPES = frozenset({"pgp_fingerprint", "crypto_address", "telegram", "wickr", "threema", "session_id", "xmpp",
                           "snapchat", "email", "phone", "iban"})
@@ -285,3 +288,21 @@ def actor_documents(actors: Iterable[Actor]) -> list[dict]:
         }
         docs.append({k: v for k, v in doc.items() if v is not None and v != []})
     return docs
+
+
+def relink(store: Store, rules: LinkRules = DEFAULT_RULES) -> tuple[Linking, list[dict]]:
+    """Link over everything the store holds and replace its actors: an actor's id is the hash of its members, so a
+    cluster that grew or split gets a new id and the old document is removed rather than left to contradict it.
+
+    Kept: actors of two or more accounts, and single accounts with a weak pair (the analyst should see them)."""
+    observations = observations_from_sightings(itertools.chain(
+        store.scan(Query(entity=Entity.IDENTIFIER)),
+        (d for d in store.scan(Query(entity=Entity.VENDOR)) if d.get("pgp_fingerprints"))))
+    linking = link(observations, rules)
+    docs = actor_documents(a for a in linking.actors if len(a.members) > 1 or a.weak)
+    store.upsert(Entity.ACTOR, docs)
+    keep = {d["id"] for d in docs}
+    stale = [d["id"] for d in store.scan(Query(entity=Entity.ACTOR)) if d["id"] not in keep]
+    store.delete(Entity.ACTOR, stale)
+    store.refresh()
+    return linking, docs

@@ -341,6 +341,10 @@ class Store(ABC):
         """Write documents (each with an `id`), in order."""
 
     @abstractmethod
+    def delete(self, entity: Entity, ids: Sequence[str]) -> int:
+        """Remove documents that no longer hold (an actor whose members changed); returns how many existed."""
+
+    @abstractmethod
     def get(self, entity: Entity, doc_id: str) -> dict | None: ...
 
     @abstractmethod

@@ -12,19 +12,11 @@ from opensearchpy import OpenSearch
 
 from index.schema import Entity
 from index.store import Store, StoreConfig, open_store
-from index.testnode import SearchCluster, start
 from tests.index.docs import corpus
 
 BACKENDS = [pytest.param("embedded", id="embedded"), pytest.param("opensearch", id="opensearch")]
 
 StoreFactory = Callable[..., Store]
-
-
-@pytest.fixture(scope="session")
-def search_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchCluster]:
-    cluster = start(tmp_path_factory.mktemp("opensearch"))
-    yield cluster
-    cluster.stop()
 
 
 def _backend_urls(request: pytest.FixtureRequest) -> list[str]:

@@ -115,6 +115,22 @@ def test_writing_an_id_again_replaces_the_document(store: Store) -> None:
     assert found(store, filters={"site": ["beta"]}) == {"alpha-001"}
 
 
+def test_deleted_documents_are_gone_from_every_read(store: Store) -> None:
+    store.upsert(Entity.LISTING, [listing(n, title=f"Amber tablets {n}", description="amber press")
+                                  for n in (1, 2, 3)])
+    store.refresh()
+    assert store.delete(Entity.LISTING, ["alpha-001", "alpha-003", "alpha-404"]) == 2
+    store.refresh()
+    assert store.count(Entity.LISTING) == 1
+    assert store.get(Entity.LISTING, "alpha-001") is None
+    assert found(store, "amber") == {"alpha-002"}
+    assert found(store, filters={"site": ["alpha"]}) == {"alpha-002"}
+    assert store.delete(Entity.LISTING, []) == 0
+    store.upsert(Entity.LISTING, [listing(1, title="Amber again")])  # an id deleted can be written again
+    store.refresh()
+    assert found(store, "amber") == {"alpha-001", "alpha-002"}
+
+
 # ---------------------------------------------------------------------------------------------------- bad data
 
 

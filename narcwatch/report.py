@@ -67,6 +67,7 @@ CHAR_W = 7.5  # px per character at the charts' 12 px font, for sizing label col
 LABEL_MAX = 28  # characters of a chart label before it is shortened
 HOP_PX = 90  # network: distance between an account and an identifier it showed
 MAX_CELL_W = 1180  # network: widest actor cell, the picture's width less a margin
+MAX_NODES = 150  # network: an actor with more nodes is an unreadable hairball (and slow to lay out), so not drawn
 
 
 def shown(value: object, limit: int = 300) -> str:
@@ -246,12 +247,14 @@ def stress_layout(graph: nx.Graph, seed: int) -> dict:
     np.divide(1.0, d**2, out=w, where=d > 0)
     v_plus = np.linalg.pinv(np.diag(w.sum(axis=1)) - w)
     x = np.random.default_rng(seed).random((len(nodes), 2))
-    for _ in range(200):
+    for _ in range(300):
         e = np.linalg.norm(x[:, None] - x[None], axis=-1)
         b = -w * d / np.where(e > 1e-9, e, 1e-9)
         np.fill_diagonal(b, 0.0)
         np.fill_diagonal(b, -b.sum(axis=1))
-        x = v_plus @ b @ x
+        x, moved = v_plus @ (b @ x), x
+        if np.abs(x - moved).max() < 1e-3:  # in hops: well under a pixel
+            break
     x -= x.mean(axis=0)
     _, vectors = np.linalg.eigh(x.T @ x)
     x = x @ vectors[:, ::-1]  # principal axis first
@@ -260,8 +263,8 @@ def stress_layout(graph: nx.Graph, seed: int) -> dict:
 
 
 def _actor_cell(actor: dict, number: int, colours: Mapping[str, str], seed: int) -> tuple[float, float, list[str]]:
-    """One actor drawn around (0, 0): its accounts, the identifiers that link them, and weak name pairs.
-    Returns the cell's width, height and SVG elements (positioned relative to the cell's top left)."""
+    """One actor's cell: its accounts, the identifiers that link them, and weak name pairs.
+    Returns the cell's width, height and SVG elements (relative to the cell's top left)."""
     import networkx as nx
 
     members = sorted(m["key"] for m in actor.get("members", []))
@@ -280,6 +283,16 @@ def _actor_cell(actor: dict, number: int, colours: Mapping[str, str], seed: int)
     weak_pairs = sorted({tuple(sorted((p["a"], p["b"]))): p for p in weak}.items())
     graph.add_edges_from((("account", a), ("account", b)) for (a, b), _ in weak_pairs)
 
+    sites = actor.get("sites", [])
+    links = actor.get("link_count", 0)
+    caption = (f"#{number} · {_fmt(len(members))} accounts · {len(sites)} site{'s' if len(sites) != 1 else ''} · "
+               f"{_fmt(links)} link{'s' if links != 1 else ''}")
+    head = f'<text x="8" y="17" class="caption">{esc(caption)}<title>actor {esc(actor.get("id", ""))}</title></text>'
+    if graph.number_of_nodes() > MAX_NODES:
+        width = 40 + CHAR_W * len(caption)
+        return width, 48, [f'<rect class="cell" x="1" y="1" width="{width - 2:.0f}" height="46" rx="6"/>', head,
+                           '<text x="8" y="37" class="note">too large to draw: see the actors table</text>']
+
     pos = stress_layout(graph, seed)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     scale = min(HOP_PX, (MAX_CELL_W - 170) / max(max(xs) - min(xs), 1e-9))
@@ -287,13 +300,7 @@ def _actor_cell(actor: dict, number: int, colours: Mapping[str, str], seed: int)
     height = (max(ys) - min(ys)) * scale + 80
     x0, y0 = width / 2 - (max(xs) + min(xs)) * scale / 2, 44 - min(ys) * scale
     xy = {node: (x0 + px * scale, y0 + py * scale) for node, (px, py) in pos.items()}
-
-    sites = actor.get("sites", [])
-    links = actor.get("link_count", 0)
-    caption = (f"#{number} · {len(members)} accounts · {len(sites)} site{'s' if len(sites) != 1 else ''} · "
-               f"{links} link{'s' if links != 1 else ''}")
-    out = [f'<rect class="cell" x="1" y="1" width="{width - 2:.0f}" height="{height - 2:.0f}" rx="6"/>',
-           f'<text x="8" y="17" class="caption">{esc(caption)}<title>actor {esc(actor.get("id", ""))}</title></text>']
+    out = [f'<rect class="cell" x="1" y="1" width="{width - 2:.0f}" height="{height - 2:.0f}" rx="6"/>', head]
     for (kind, value), accounts in ident_edges.items():
         _, colour = identifier_style(kind)
         x2, y2 = xy[("identifier", kind, value)]
@@ -366,7 +373,7 @@ def network_svg(actors: list[dict], limit: int = NETWORK_LIMIT, width: float = M
             x, y, row_h = 0.0, y + row_h + 8, 0.0
         body.append(f'<g class="actor" transform="translate({x:.1f},{y:.1f})">' + "".join(cell) + "</g>")
         x, row_h = x + w + 8, max(row_h, h)
-    return _svg(width, y + row_h + 4, body, f"vendor network: {len(drawn)} largest actors", cls="network")
+    return _svg(width, y + row_h + 4, body, f"vendor network: {len(drawn)} of {len(actors)} actors", cls="network")
 
 
 def _linked_by(actor: dict) -> list[tuple[str, str]]:
@@ -455,7 +462,7 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}nav a{margin-right:10px}
 min-width:110px}.card .num{font-size:22px;font-weight:600}.card .label{color:#555}
 .grid{display:flex;flex-wrap:wrap;gap:24px}.grid>div{flex:1 1 480px}
 svg{max-width:100%;height:auto;display:block}svg text{font:12px system-ui,sans-serif;fill:#1a1a1a}
-svg text.value{fill:#444}svg .axis{stroke:#888}svg text.caption{font-weight:600}
+svg text.value,svg text.note{fill:#444}svg .axis{stroke:#888}svg text.caption{font-weight:600}
 svg .cell{fill:#fafafa;stroke:#ddd}svg .link{stroke-width:2;stroke-opacity:.8}
 svg .weak{stroke:#999;stroke-width:1.5;stroke-dasharray:5 4}svg .outsider{stroke-dasharray:3 2;stroke-width:2}
 svg text.acct-label{font-size:11px}svg text.acct-label.outside{fill:#777;font-style:italic}

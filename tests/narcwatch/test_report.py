@@ -136,7 +136,7 @@ def test_one_svg_per_chart_all_well_formed(report: str) -> None:
     charts = svgs(report)
     assert [c.get("aria-label") for c in charts] == [
         "items by site and category", "listings by substance class", "identifiers by type",
-        "identifiers by currency", "listings first seen per day", "vendor network: 3 largest actors"]
+        "identifiers by currency", "listings first seen per day", "vendor network: 3 of 3 actors"]
 
 
 def test_counts_appear(report: str) -> None:
@@ -165,6 +165,16 @@ def test_left_out_note_when_actors_exceed_the_limit(tmp_path: Path) -> None:
     captions = [t.text for t in network.iter("text") if t.get("class") == "caption"]
     assert len(captions) == 40 and captions[0].startswith("#1 · 3 accounts")  # largest first
     assert "<h2>Actors (46)</h2>" in html and html.count('<tr><td class="n">') == 46
+
+
+def test_an_actor_too_large_to_draw_is_named_not_drawn() -> None:
+    giant = actor(1, [(f"site{i % 3}", f"v{i}") for i in range(400)],
+                  [("crypto_address", f"w{i // 4}") for i in range(399)])
+    (svg,) = svgs(network_svg([giant, *hostile_actors()]))
+    texts = [t.text for t in svg.iter("text")]
+    assert "#1 · 400 accounts · 3 sites · 399 links" in texts and "too large to draw: see the actors table" in texts
+    assert not [t for t in texts if t and t.startswith("site0:v")]  # none of its accounts drawn, the others are
+    assert "market_a:DrWhite" in texts
 
 
 def test_deterministic(tmp_path: Path) -> None:

@@ -132,6 +132,55 @@ def lookup(
                                                                    for x in found.linked)))
 
 
+def actors(
+    account: Annotated[str | None, typer.Argument(help="Show the actor of this account (site:name or a name) in "
+                                                  "full: every link with its evidence.")] = None,
+    site: Annotated[str | None, typer.Option(help="Only actors with an account on this site.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Operators behind several accounts: accounts linked across sites by a shared PGP key, wallet, handle, email or
+    phone (largest first). Shared names alone are listed as weak, never as a link."""
+    with store_or_exit() as store:
+        found = [a for a in store.scan(Query(entity=Entity.ACTOR)) if not site or site in a.get("sites", [])]
+    if account:
+        wanted = account.casefold()
+        found = [a for a in found if any(wanted in (m["key"].casefold(), m["name"].casefold())
+                                         for m in a["members"])]
+    found.sort(key=lambda a: (-len(a["members"]), -a.get("link_count", 0), a["id"]))
+    if as_json:
+        for a in found[:limit]:
+            print(json.dumps(a, ensure_ascii=False))
+        return
+    if not found:
+        out.print(f"No linked actor{f' with {account!r}' if account else ''}{f' on {site}' if site else ''}.",
+                  markup=False)
+        raise typer.Exit(1)
+    if account:
+        for a in found[:limit]:
+            table = Table(title=Text(f"actor {a['id'][:12]}: {', '.join(m['key'] for m in a['members'])}"),
+                          title_justify="left", expand=True)
+            for column in ("account", "account", "shared", "value", "evidence"):
+                table.add_column(column, overflow="fold")
+            for lk in a.get("links", []):
+                table.add_row(*_cells(lk["a"], lk["b"], lk["type"], lk["value"],
+                                      "; ".join([*lk.get("evidence_a", [])[:2], *lk.get("evidence_b", [])[:2]])))
+            for weak in a.get("weak", []):
+                table.add_row(*_cells(weak["a"], weak["b"], f"{weak['type']} (weak: not a link)", weak["value"], ""))
+            out.print(table)
+        return
+    linked = sum(len(a["members"]) > 1 for a in found)
+    table = Table(title=f"{linked:,} actors linking accounts" + (f", {len(found) - linked:,} single accounts with a "
+                  "name-only match" if len(found) > linked else ""), title_justify="left", expand=True)
+    for column in ("actor", "accounts", "sites", "linked by", "name only (weak)", "last seen"):
+        table.add_column(column, overflow="fold")
+    for a in found[:limit]:
+        table.add_row(*_cells(a["id"][:12], ", ".join(m["key"] for m in a["members"]), ", ".join(a.get("sites", [])),
+                              ", ".join(sorted({lk["type"] for lk in a.get("links", [])})),
+                              ", ".join(a.get("weak_names", [])), str(a.get("last_seen", ""))[:10]))
+    out.print(table)
+
+
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Documents per entity, schema versions, engine health, and what waits in the spool or was rejected."""

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from index.cli import actors, lookup, search
 from index.cli import app as index_app
-from index.cli import lookup, search
 from nlp.cli import analyze
 from nlp.cli import app as nlp_app
 from testsites.cli import app as range_app
@@ -25,6 +25,7 @@ app.add_typer(index_app, name="index")
 app.command()(analyze)
 app.command()(search)
 app.command()(lookup)
+app.command()(actors)
 
 
 @app.command()

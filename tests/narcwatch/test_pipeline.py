@@ -124,6 +124,22 @@ def test_vendors_are_linked_across_sites_with_the_evidence_of_each_link(crawled:
                         assert items[ref]["source"] == side.split(":", 1)[0]
 
 
+def test_narcwatch_actors_lists_them_and_shows_one_with_its_evidence(crawled: tuple[Path, Path, str]) -> None:
+    _, home, _ = crawled
+    env = {**os.environ, "NARCWATCH_HOME": str(home), "COLUMNS": "250"}
+    listed = narcwatch("actors", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    actors = [json.loads(line) for line in listed.stdout.splitlines()]
+    linked = [a for a in actors if len(a["members"]) > 1]
+    assert linked and [len(a["members"]) for a in actors] == sorted((len(a["members"]) for a in actors), reverse=True)
+    member = linked[0]["members"][0]
+    shown = narcwatch("actors", member["key"], env=env)
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    assert linked[0]["id"][:12] in text and linked[0]["links"][0]["type"] in text
+    assert narcwatch("actors", "nobody:nowhere", env=env).returncode == 1
+
+
 def test_a_store_that_is_down_loses_nothing(served: Range, tmp_path: Path, search_node: SearchCluster) -> None:
     """An engine that does not answer: the crawl finishes, every document waits in the spool, and `narcwatch index
     replay` against the engine once it answers indexes every item and links vendors."""

@@ -56,7 +56,7 @@ linking = 0.0
 if analyse:
     start = time.perf_counter()
     with open_store() as store:
-        after = after_crawl(store, out / "history.sqlite", result.run_id)
+        after = after_crawl(store, out / "history.sqlite", result.run_id, result.run_dir)
     linking = time.perf_counter() - start
     print(json.dumps({"linking": linking, "actors": len(after.linked)}))
 """

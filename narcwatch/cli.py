@@ -103,11 +103,13 @@ def _after_crawl(result: RunResult, out: Path, console: Console) -> None:
             + (f", {stages['failed']:,} failed (see the report)" if stages["failed"] else ""))
     try:
         with open_store() as store:
-            after = after_crawl(store, out / "history.sqlite", result.run_id)
+            after = after_crawl(store, out / "history.sqlite", result.run_id, result.run_dir)
     except StoreError as exc:
         console.print(f"{said}. Vendor linking waits for the store: {exc}. The items are in the run's feed and "
                       "the spool; `narcwatch index replay` sends them when the store answers.", highlight=False)
         return
+    if after.recovered:
+        said += f", {after.recovered:,} more from the feed (collected before the crawl was interrupted)"
     console.print(f"{said}; {after.vanished:,} listings marked vanished; {len(after.linked):,} actors link "
                   f"{sum(len(a['members']) for a in after.linked):,} accounts ({after.hubs} shared identifiers too "
                   f"common to link, {after.weak} name-only pairs shown as weak).", highlight=False)

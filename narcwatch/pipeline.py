@@ -367,6 +367,7 @@ def index_feed(paths: Iterable[Path], stages: Stages, batch_size: int = 256) -> 
 
 @dataclass
 class AfterCrawl:
+    recovered: int  # feed items the store lacked (a crawl killed between feed and index), indexed now
     vanished: int
     actors: list[dict]  # actor documents written: two or more accounts, or one with a weak pair
     hubs: int
@@ -377,11 +378,36 @@ class AfterCrawl:
         return [a for a in self.actors if len(a["members"]) > 1]
 
 
-def after_crawl(store: Store, history_db: Path, run_id: str) -> AfterCrawl:
-    """What needs the whole run: listings the run found gone are marked vanished in the store (their documents stay,
-    with the evidence of when they were seen), and vendors are linked again over everything the store holds."""
+def missing_from_store(store: Store, run_dir: Path) -> list[Crawled]:
+    """Feed items of a run that the store does not hold. A crawl killed after an item reached the feed but before its
+    batch was indexed leaves such items: the resumed crawl drops them as already collected, so they are indexed from
+    the feed instead."""
+    items = list(read_feed(sorted((run_dir / "items").glob("*.jsonl"))))
+    present: set[str] = set()
+    for entity in (Entity.LISTING, Entity.POST, Entity.VENDOR):
+        keys = [i.key for i in items if i.kind == entity.value]  # type: ignore[attr-defined]
+        for start in range(0, len(keys), 1000):
+            present.update(d["id"] for d in store.get_many(entity, keys[start:start + 1000]))
+    return [i for i in items if i.key not in present]
+
+
+def after_crawl(store: Store, history_db: Path, run_id: str, run_dir: Path | None = None) -> AfterCrawl:
+    """What needs the whole run: feed items the store lacks are indexed, listings the run found gone are marked
+    vanished in the store (their documents stay, with the evidence of when they were seen), and vendors are linked
+    again over everything the store holds."""
     from crawlers.history import History
     from index.linking import relink
+    from nlp.pipeline import NotTrainedError, default
+
+    recovered = 0
+    if run_dir is not None and (missing := missing_from_store(store, run_dir)):
+        try:
+            stages = Stages(store, default())
+        except NotTrainedError as exc:
+            stages = Stages(store, None, unavailable=str(exc))
+        for start in range(0, len(missing), stages.batch_size):
+            recovered += stages.process(missing[start:start + stages.batch_size]).indexed
+        store.refresh()
 
     vanished: list[str] = []
     if history_db.exists():
@@ -396,4 +422,5 @@ def after_crawl(store: Store, history_db: Path, run_id: str) -> AfterCrawl:
         doc.pop("changed_fields", None)
     store.upsert(Entity.LISTING, gone)
     linking, actors = relink(store)
-    return AfterCrawl(vanished=len(gone), actors=actors, hubs=len(linking.hubs), weak=len(linking.weak))
+    return AfterCrawl(recovered=recovered, vanished=len(gone), actors=actors, hubs=len(linking.hubs),
+                      weak=len(linking.weak))

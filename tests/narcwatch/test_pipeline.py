@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,6 +165,37 @@ def test_a_store_that_is_down_loses_nothing(served: Range, tmp_path: Path, searc
         keys = {i["key"] for i in items if i["kind"] == "listing"}
         assert {d["id"] for d in store.scan(Query(entity=Entity.LISTING))} == keys
         assert all(d.get("category") for d in store.get_many(Entity.LISTING, sorted(keys)))
+
+
+def test_a_crawl_killed_between_feed_and_store_loses_nothing(served: Range, tmp_path: Path) -> None:
+    """SIGKILL while batches are in flight; the same command resumes, and every item of the run's feed is in the
+    store, analysed, exactly once."""
+    out, home = tmp_path / "out", tmp_path / "home"
+    cmd = [sys.executable, "-m", "narcwatch.cli", "crawl", "shop", "forum", "--out", str(out), "--config",
+           str(ROOT / "config" / "sources.yaml"), "--batch-size", "64"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**crawl_env(served), "NARCWATCH_HOME": str(home)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    lines = 0
+    while time.monotonic() < deadline and proc.poll() is None and lines < 150:
+        lines = sum(p.read_bytes().count(b"\n") for p in out.glob("runs/*/items/*.jsonl"))
+        time.sleep(0.02)
+    assert proc.poll() is None, "the crawl was still running when killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with store_at(home) as store:
+        before = store.count(Entity.LISTING) + store.count(Entity.POST) + store.count(Entity.VENDOR)
+    second = crawl(served, out, home, "shop", "forum")
+    assert second.returncode == 0, second.stderr[-4000:]
+    items = load_items(only_run(out))
+    assert len({i["key"] for i in items}) == len(items) > lines
+    with store_at(home) as store:
+        for entity in (Entity.LISTING, Entity.POST, Entity.VENDOR):
+            keys = [i["key"] for i in items if i["kind"] == entity.value]
+            docs = store.get_many(entity, keys)
+            assert [d["id"] for d in docs] == keys, f"{entity.value}: {len(keys) - len(docs)} items not in the store"
+            assert all(d.get("category") for d in docs)
+    print(f"killed with {lines} items in the feed and {before} in the store")
 
 
 def test_a_feed_collected_without_analysis_is_indexed_later(served: Range, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Scheduled crawls with real parts: APScheduler with its SQLite job store, the daemon as a subprocess, crawls as
-subprocesses. The crawl is `fake_crawl.py` (second-scale runs, a log of starts and ends) except in the last test,
-which crawls the test range.
+subprocesses. The crawl is `fake_crawl.py`: second-scale runs, and a log of starts and ends (test_runs.py schedules a
+real crawl of the test range).
 """
 
 from __future__ import annotations
@@ -25,10 +25,7 @@ from crawlers.config import ConfigError, Schedule, load_sources
 from index.schema import Entity
 from index.store import Query, open_store
 from narcwatch.cli import app
-from tests.crawlers.test_spiders import ROOT, crawl_env
-from testsites.apps.common import RangeSettings
-from testsites.serve import running
-from testsites.world import World
+from tests.crawlers.test_spiders import ROOT
 
 FAKE = Path(__file__).with_name("fake_crawl.py")
 SHOP = {"kind": "shop", "start_urls": "http://127.0.0.1:9/", "listings": {"links": "a", "id": r"/p/(\d+)",
@@ -304,43 +301,3 @@ def test_a_source_never_runs_twice_at_once_across_daemons(bench: Bench) -> None:
     assert skipped[0]["errors"] == ["alpha: skipped: a crawl of it was still running (another daemon or run held "
                                     "its lock)"]
     assert "skipped (schedule)" in bench.output(0) + bench.output(2)
-
-
-# ------------------------------------------------------------------------------------------------------ range
-
-
-def test_a_scheduled_crawl_of_the_range_is_recorded_with_its_statistics(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    config = yaml.safe_load((ROOT / "config" / "sources.yaml").read_text())
-    shop = next(s for s in config["sources"] if s["name"] == "shop")
-    shop["schedule"] = {"interval": "1h"}
-    (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config, allow_unicode=True))
-    home, db, out = tmp_path / "home", tmp_path / "home" / "schedule.sqlite", tmp_path / "out"
-    monkeypatch.setenv("NARCWATCH_HOME", str(home))
-    with running(World(seed=11, listings=200), RangeSettings(state_dir=tmp_path / "range")) as rng:
-        env = {**crawl_env(rng), "PYTHONPATH": str(ROOT), "NARCWATCH_HOME": str(home)}
-        env.pop("NARCWATCH_SCHEDULE_COMMAND", None)
-        log = (tmp_path / "daemon.out").open("wb")
-        daemon = subprocess.Popen([sys.executable, "-m", "narcwatch.cli", "schedule", "run", "--config",
-                                   str(tmp_path / "sources.yaml"), "--out", str(out), "--db", str(db)],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for("the daemon", lambda: "Scheduler running" in (tmp_path / "daemon.out").read_text())
-            assert CliRunner().invoke(app, ["schedule", "run-now", "shop", "--db", str(db)]).exit_code == 0
-            wait_for("the recorded run", lambda: "shop: finished" in (tmp_path / "daemon.out").read_text(),
-                     timeout=120)
-            daemon.send_signal(signal.SIGTERM)
-            assert daemon.wait(timeout=30) == 0
-        finally:
-            if daemon.poll() is None:
-                daemon.kill()
-    result = CliRunner().invoke(app, ["runs", "--json", "--source", "shop"])
-    assert result.exit_code == 0, result.output
-    (doc,) = [json.loads(line) for line in result.output.splitlines()]
-    report = json.loads((out / "shop" / "runs" / doc["id"] / "report.json").read_text())["sources"]["shop"]
-    assert doc["status"] == "finished" and doc["sources"] == ["shop"]
-    assert doc["stats"]["trigger"] == "manual" and doc["stats"]["exit_code"] == 0
-    stats = doc["stats"]["sources"]["shop"]
-    assert stats["pages"] == report["pages"] > 0
-    assert stats["items"] == report["items"] and doc["items"] == sum(report["items"].values()) > 0
-    assert stats["changes"].get("new", 0) == report["changes"]["new"] > 0

@@ -145,6 +145,12 @@ class Runner:
                                 errors=[f"{source}: skipped: a crawl of it was still running (another daemon or "
                                         "run held its lock)"])
         with lock:
+            try:
+                settled = settle(source, source_dir)
+            except StoreError as exc:
+                settled = f"{source}: the previous run could not be recorded: {exc}"
+            if settled:
+                self.console.print(f"{_clock()} [yellow]{escape(settled)}[/]")
             before = _marker(source_dir)
             log_path = source_dir / "scheduled.log"
             with log_path.open("ab") as log:
@@ -232,25 +238,29 @@ def run_job(source: str, config: str, out: str, secrets: str | None, trigger: st
     _runner.run(source, config, out, secrets, trigger)
 
 
-def recover_interrupted(cfg: SourcesFile, out_dir: Path) -> list[str]:
-    """A run a killed daemon (or machine) left running is recorded as interrupted, unless something still runs it
-    (its lock is held) or it is already recorded; the next run of the source resumes it."""
-    lines = []
+def settle(source: str, source_dir: Path) -> str | None:
+    """Record the run last left in the source's folder if nothing recorded it, and say so: a run a killed daemon (or
+    machine) left `running` is interrupted, and the next run resumes it; a crawl that outlived a killed daemon
+    finished on its own. Only while nothing runs the source (its lock is free or held by the caller)."""
+    marker = _marker(source_dir)
+    run_id, state = marker.get("run_id"), marker.get("state")
+    if not run_id or state not in ("running", "finished", "incomplete"):
+        return None
     with open_store() as store:
-        for source in cfg.sources:
-            source_dir = out_dir / source.name
-            marker = _marker(source_dir)
-            if marker.get("state") != "running" or _locked(source_dir / LOCK):
-                continue
-            run_id = marker["run_id"]
-            if store.get(Entity.RUN, run_id) is not None:
-                continue
-            record_run(store, run_id=run_id, status="interrupted", sources=marker.get("sources") or [source.name],
-                       started_at=datetime.fromisoformat(marker["started"]), finished_at=None, report=None,
-                       errors=[f"{source.name}: the crawl was cut off (the scheduler or the machine stopped); the "
-                               "next run resumes it"], trigger="unknown")
-            lines.append(f"{source.name}: run {run_id} was cut off; recorded as interrupted, the next run resumes it")
-    return lines
+        if store.get(Entity.RUN, run_id) is not None:
+            return None
+        report_path = source_dir / "runs" / run_id / "report.json"
+        report = json.loads(report_path.read_text()) if state != "running" and report_path.exists() else None
+        errors = [f"{source}: the crawl was cut off (the scheduler or the machine stopped); the next run resumes it"] \
+            if state == "running" else []
+        status: RunStatus = "interrupted" if state == "running" else state
+        record_run(store, run_id=run_id, status=status, sources=marker.get("sources") or [source],
+                   started_at=datetime.fromisoformat(marker["started"]),
+                   finished_at=datetime.fromisoformat(marker["finished"]) if marker.get("finished") else None,
+                   report=report, errors=errors, trigger="unknown")
+    if state == "running":
+        return f"{source}: run {run_id} was cut off; recorded as interrupted, the next run resumes it"
+    return f"{source}: run {run_id} ended ({state}) while no scheduler watched it; recorded"
 
 
 def _options(db: Path, workers: int = 1) -> dict[str, Any]:
@@ -392,8 +402,10 @@ def run_daemon(
     kwargs = {"config": str(config.resolve()), "out": str(out_dir.resolve()),
               "secrets": str(secrets_file.resolve()) if secrets_file else None}
     try:
-        for line in recover_interrupted(cfg, out_dir):
-            out.print(f"{_clock()} [yellow]{escape(line)}[/]")
+        for source in cfg.sources:
+            settled = None if _locked(out_dir / source.name / LOCK) else settle(source.name, out_dir / source.name)
+            if settled:
+                out.print(f"{_clock()} [yellow]{escape(settled)}[/]")
     except StoreError as exc:
         err.print(Text.assemble(("Store error: ", "red"), str(exc)))
         raise typer.Exit(2) from None

@@ -388,15 +388,20 @@ def run_daemon(
     stop_timeout: Annotated[float, typer.Option(help="Seconds a crawl gets to stop cleanly on shutdown.")] = 120.0,
 ) -> None:
     """Run the scheduled crawls in the foreground until SIGTERM or Ctrl-C, which let running crawls finish cleanly."""
-    cfg = _config_or_exit(config)
-    if not any(s.schedule for s in cfg.sources):
-        err.print(f"No source in {config} has a schedule: add e.g. [bold]schedule: {{interval: 6h}}[/] to one.")
-        raise typer.Exit(2)
     db = db or default_db()
-    db.parent.mkdir(parents=True, exist_ok=True)
     daemon_lock = _try_lock(db.with_name(db.name + ".lock"))
     if daemon_lock is None:
         err.print(f"Another [bold]narcwatch schedule run[/] is using {db}; stop it first or give another --db.")
+        raise typer.Exit(2)
+    with daemon_lock:
+        _serve(_config_or_exit(config), config, out_dir, db, secrets_file, stop_timeout)
+    out.print(f"{_clock()} Scheduler stopped")
+
+
+def _serve(cfg: SourcesFile, config: Path, out_dir: Path, db: Path, secrets_file: Path | None,
+           stop_timeout: float) -> None:
+    if not any(s.schedule for s in cfg.sources):
+        err.print(f"No source in {config} has a schedule: add e.g. [bold]schedule: {{interval: 6h}}[/] to one.")
         raise typer.Exit(2)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # not a warning per tick while a long crawl runs
     kwargs = {"config": str(config.resolve()), "out": str(out_dir.resolve()),
@@ -422,9 +427,7 @@ def run_daemon(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     out.print(f"{_clock()} Scheduler running (jobs: {db}, crawls into {out_dir}/<source>); SIGTERM or Ctrl-C stops it")
-    with daemon_lock:
-        daemon.start()
-    out.print(f"{_clock()} Scheduler stopped")
+    daemon.start()
 
 
 def _job_row(job: Job, last: dict | None, queued: set[str]) -> dict[str, Any]:

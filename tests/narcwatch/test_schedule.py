@@ -264,7 +264,7 @@ def test_pause_resume_and_run_now_from_another_process(bench: Bench) -> None:
     wait_for("alpha's first run", lambda: bench.events("alpha", "end"))
     bench.cli("schedule", "pause", "alpha")
     paused_at = time.time()
-    time.sleep(2.5)
+    time.sleep(2.0)
     assert not [e for e in bench.events("alpha", "start") if e["t"] > paused_at + 1.5]
 
     bench.cli("schedule", "run-now", "hourly")
@@ -274,7 +274,7 @@ def test_pause_resume_and_run_now_from_another_process(bench: Bench) -> None:
     before = len(bench.events("alpha", "start"))
     bench.cli("schedule", "run-now", "alpha")
     wait_for("a requested run of a paused source", lambda: len(bench.events("alpha", "end")) > before, timeout=5)
-    time.sleep(1.5)
+    time.sleep(1.0)
     assert len(bench.events("alpha", "start")) == before + 1, "run-now runs once; the source stays paused"
     assert {j["source"]: j["paused"] for j in json.loads(bench.cli("schedule", "list", "--json").output)}["alpha"]
 
@@ -297,10 +297,9 @@ def test_a_source_never_runs_twice_at_once_across_daemons(bench: Bench) -> None:
     bench.configure({"alpha": 2.5}, alpha={"interval": "1s"})
     first = bench.start()
     wait_for("the first daemon", lambda: "Scheduler running" in bench.output(0))
-    same_store = bench.start()
+    same_store, second = bench.start(), bench.start(db=bench.tmp / "other.sqlite")
     assert same_store.wait(timeout=10) == 2
     assert "Another narcwatch schedule run is using" in bench.output(1)
-    second = bench.start(db=bench.tmp / "other.sqlite")
     wait_for("skipped runs", lambda: [r for r in bench.runs("alpha") if r["status"] == "skipped"])
     wait_for("two finished runs", lambda: len(bench.events("alpha", "end")) >= 2, timeout=10)
     assert bench.stop(first) == 0 and bench.stop(second) == 0

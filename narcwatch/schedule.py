@@ -176,21 +176,22 @@ class Runner:
                 report_path = source_dir / "runs" / run_id / "report.json"
                 if after.get("state") in ("finished", "incomplete") and report_path.exists():
                     report = json.loads(report_path.read_text())
-        status: RunStatus
-        errors: list[str] = []
-        if stopped:
-            status = "interrupted"
-        elif report is not None:
-            reasons = {r.get("finish_reason") for r in report.get("sources", {}).values()}
-            status = "finished" if code == 0 and reasons == {"finished"} else "incomplete"
-        else:
-            status = "failed"
-        if report is None:
-            what = "was stopped by the scheduler's shutdown" if stopped else f"exited with code {code}"
-            tail = _tail(log_path, offset)
-            errors.append(f"{source}: the crawl {what} without a report" + (f": {tail}" if tail else ""))
-        return self._record(source, run_id=run_id, status=status, started=started, report=report, trigger=trigger,
-                            code=code, errors=errors)
+            status: RunStatus
+            errors: list[str] = []
+            if stopped:
+                status = "interrupted"
+            elif report is not None:
+                reasons = {r.get("finish_reason") for r in report.get("sources", {}).values()}
+                status = "finished" if code == 0 and reasons == {"finished"} else "incomplete"
+            else:
+                status = "failed"
+            if report is None:
+                what = "was stopped by the scheduler's shutdown" if stopped else f"exited with code {code}"
+                tail = _tail(log_path, offset)
+                errors.append(f"{source}: the crawl {what} without a report" + (f": {tail}" if tail else ""))
+            # Recorded before the lock is let go: the next run of the source must find this one recorded.
+            return self._record(source, run_id=run_id, status=status, started=started, report=report,
+                                trigger=trigger, code=code, errors=errors)
 
     def _wait(self, child: subprocess.Popen[bytes]) -> int:
         while True:

@@ -242,9 +242,10 @@ def test_kill_9_recovery_keeps_jobs_paused_state_and_coalesces_misfires(bench: B
     assert "recorded as interrupted" in bench.output(1)
     assert f"delta: run {orphan['run_id']} ended (finished) while no scheduler watched it" in bench.output(1)
 
-    run = next(r for r in bench.runs("alpha") if r["id"] == victim["run_id"])
     assert resumed[0]["reason"] == "finished"
-    assert run["status"] == "finished" and run["stats"]["resumed"] is True
+    run = wait_for("the resumed run recorded", lambda: [r for r in bench.runs("alpha") if r["id"] == victim["run_id"]
+                                                        and r["status"] == "finished"])[0]
+    assert run["stats"]["resumed"] is True
     assert [a["status"] for a in run["stats"]["attempts"]] == ["interrupted"], "the cut-off attempt is kept"
     assert "the next run resumes it" in run["stats"]["attempts"][0]["errors"][0]
     outlived = next(r for r in bench.runs("delta") if r["id"] == orphan["run_id"])

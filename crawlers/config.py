@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
 
 DEFAULT_CONFIG = Path("config/sources.yaml")
 _ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
@@ -219,6 +224,106 @@ class Browser(Strict):
     screenshot: bool = True
 
 
+_DURATION_PART = re.compile(r"(\d+)\s*([dhms])")
+_DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def parse_duration(text: str) -> timedelta:
+    """"6h", "90s", "1d2h", "1h 30m": days, hours, minutes and seconds, in that notation only."""
+    compact = text.strip().lower()
+    if not compact or _DURATION_PART.sub("", compact).strip():
+        raise ValueError(f"{text!r} is not a duration; write it like 6h, 30m, 90s or 1d2h")
+    return timedelta(seconds=sum(int(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(compact)))
+
+
+def _weekday(token: str) -> int:
+    if token.isdigit() and int(token) <= 7:
+        return int(token)
+    if token[:3] in _WEEKDAYS and len(token) == 3:
+        return _WEEKDAYS.index(token)
+    raise ValueError(f"{token!r} is not a weekday (0-7, 0 and 7 are Sunday, or sun, mon, …)")
+
+
+def crontab_weekdays(field: str) -> str:
+    """The crontab weekday field as APScheduler 3 reads it. APScheduler 3 numbers Monday 0 where crontab numbers
+    Sunday 0, so "0 3 * * 1" would run on Tuesdays: every day is spelled out by name instead."""
+    if field == "*":
+        return field
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        if (step and not step.isdigit()) or step == "0":
+            raise ValueError(f"weekday step {step!r} must be a positive number")
+        first, _, last = span.partition("-")
+        lo, hi = (0, 6) if span == "*" else (_weekday(first), _weekday(last) if last else None)
+        hi = hi if hi is not None else (6 if step else lo)
+        if hi < lo:
+            raise ValueError(f"weekday range {span!r} runs backwards")
+        days.update(d % 7 for d in range(lo, hi + 1, int(step or 1)))
+    return ",".join(_WEEKDAYS[d] for d in sorted(days))
+
+
+class Schedule(Strict):
+    """When `narcwatch schedule run` crawls the source: every `interval` ("6h", "30m", "1d2h") or at the times
+    of a 5-field crontab `cron` ("0 3 * * *": 03:00 daily), in `timezone`. `jitter` delays each start by up to that
+    long at random, so sources sharing a schedule do not all start at the same second."""
+
+    interval: str | None = None
+    cron: str | None = None
+    timezone: str = "UTC"
+    jitter: str | None = None
+
+    @field_validator("interval", "jitter")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value) <= timedelta(0):
+            raise ValueError(f"{value!r} must be longer than zero")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name such as UTC or Europe/Berlin") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Schedule:
+        if (self.interval is None) == (self.cron is None):
+            raise ValueError("give exactly one of interval (e.g. 6h) or cron (e.g. '0 3 * * *')")
+        if self.cron is not None:
+            try:
+                self.trigger()
+            except ValueError as exc:
+                raise ValueError(f"cron {self.cron!r} is not a crontab expression (minute hour day month weekday, "
+                                 f"e.g. '0 3 * * *'): {exc}") from None
+        return self
+
+    def trigger(self) -> BaseTrigger:
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        jitter = int(parse_duration(self.jitter).total_seconds()) if self.jitter else None
+        if self.interval is not None:
+            return IntervalTrigger(seconds=parse_duration(self.interval).total_seconds(), timezone=self.timezone,
+                                   jitter=jitter)
+        fields = (self.cron or "").split()
+        if len(fields) != 5:
+            raise ValueError(f"it has {len(fields)} fields, not 5")
+        minute, hour, day, month, weekday = fields
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=crontab_weekdays(weekday),
+                           timezone=self.timezone, jitter=jitter)
+
+    def describe(self) -> str:
+        """What an analyst wrote, in one line: the job's name in the scheduler, and how a change is noticed."""
+        when = f"every {self.interval}" if self.interval is not None else f"cron {self.cron}"
+        return when + (f" {self.timezone}" if self.timezone != "UTC" else "") + \
+            (f" jitter {self.jitter}" if self.jitter else "")
+
+
 class Source(Strict):
     name: str
     kind: Literal["market", "shop", "forum", "channel"]
@@ -238,6 +343,7 @@ class Source(Strict):
     rate: Rate = Rate()
     limits: Limits = Limits()
     user_agent: str | None = None
+    schedule: Schedule | None = Field(None, description="when `narcwatch schedule run` crawls it; never if unset")
 
     @field_validator("name")
     @classmethod

@@ -11,6 +11,8 @@ from rich.console import Console
 
 from index.cli import actors, lookup, search
 from index.cli import app as index_app
+from narcwatch.runs import runs
+from narcwatch.schedule import app as schedule_app
 from nlp.cli import analyze
 from nlp.cli import app as nlp_app
 from testsites.cli import app as range_app
@@ -22,10 +24,12 @@ app = typer.Typer(no_args_is_help=True, help="narcwatch: crawl, understand, inde
 app.add_typer(range_app, name="range")
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(index_app, name="index")
+app.add_typer(schedule_app, name="schedule")
 app.command()(analyze)
 app.command()(search)
 app.command()(lookup)
 app.command()(actors)
+app.command()(runs)
 
 
 @app.command()

@@ -89,6 +89,7 @@ def crawl(
         Console().print(problems)
     if analyze:
         _after_crawl(result, out, console)
+    _record(result, out, console)
     console.print(f"Report: {result.run_dir / 'report.json'}  Items: {result.run_dir / 'items'}  "
                   f"Evidence: {result.run_dir / 'evidence'}")
     if not result.ok:
@@ -117,6 +118,26 @@ def _after_crawl(result: RunResult, out: Path, console: Console) -> None:
     console.print(f"{said}; {after.vanished:,} listings marked vanished; {len(after.linked):,} actors link "
                   f"{sum(len(a['members']) for a in after.linked):,} accounts ({after.hubs} shared identifiers too "
                   f"common to link, {after.weak} name-only pairs shown as weak).", highlight=False)
+
+
+def _record(result: RunResult, out: Path, console: Console) -> None:
+    """The run's document in the store, shown by `narcwatch runs` (a scheduled run is recorded again by the
+    scheduler, with its trigger, under the same id)."""
+    import json
+    from datetime import UTC, datetime
+
+    from index.store import StoreError, open_store
+    from narcwatch.runs import record_run
+
+    marker = json.loads((out / "current-run.json").read_text())
+    report = json.loads((result.run_dir / "report.json").read_text())
+    try:
+        with open_store() as store:
+            record_run(store, run_id=result.run_id, status="finished" if result.ok else "incomplete",
+                       sources=list(result.reports), started_at=datetime.fromisoformat(marker["started"]),
+                       finished_at=datetime.now(UTC), report=report, errors=[], trigger="manual")
+    except StoreError as exc:
+        console.print(f"The run was not recorded in the store: {exc}", markup=False)
 
 
 @app.command()

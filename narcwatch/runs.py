@@ -28,6 +28,9 @@ _FAILED = {"timeout": "timed out", "oversized": "were larger than the size limit
            "evidence not written": "could not be saved as evidence", "ignored": "were dropped by the crawler",
            "refused: onion without proxy": "were not fetched: an onion address without a proxy"}
 
+_ITEM_STAGES = {"analysis failed": "could not be analysed", "documents failed": "could not be turned into documents",
+                "index failed": "could not be indexed"}
+
 
 def error_sentences(source: str, report: Mapping[str, Any]) -> list[str]:
     """One sentence per error kind of a source's crawl report, with its first example, e.g.
@@ -39,6 +42,10 @@ def error_sentences(source: str, report: Mapping[str, Any]) -> list[str]:
         where = ": ".join(str(v) for v in (example.get("url"), example.get("message")) if v)
         if kind == "crawler failed":
             out.append(f"{source}: the crawler failed: {example.get('message') or 'no reason given'}")
+            continue
+        if kind in _ITEM_STAGES:  # an item a stage after the crawl could not handle, not a page
+            out.append(f"{source}: {count} item{'s' if count > 1 else ''} {_ITEM_STAGES[kind]}"
+                       + (f" ({where})" if where else ""))
             continue
         pages = "1 page" if count == 1 else f"{count} pages"
         if kind.startswith("http "):
@@ -63,7 +70,8 @@ def record_run(store: Store, *, run_id: str, status: RunStatus, sources: list[st
     for name, r in ((report or {}).get("sources") or {}).items():
         per_source[name] = {"pages": r.get("pages", 0), "items": dict(r.get("items") or {}),
                             "errors": dict(r.get("errors") or {}), "changes": dict(r.get("changes") or {}),
-                            "vanished": int(r.get("vanished") or 0), "finish_reason": r.get("finish_reason")}
+                            "vanished": int(r.get("vanished") or 0), "finish_reason": r.get("finish_reason"),
+                            "stages": dict(r.get("stages") or {})}
         sentences += error_sentences(name, r)
     stats: dict[str, Any] = {
         "trigger": trigger, "exit_code": exit_code, "resumed": bool((report or {}).get("resumed")),

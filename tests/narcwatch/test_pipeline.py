@@ -142,6 +142,18 @@ def test_narcwatch_actors_lists_them_and_shows_one_with_its_evidence(crawled: tu
     assert narcwatch("actors", "nobody:nowhere", env=env).returncode == 1
 
 
+def test_the_crawl_records_its_run(crawled: tuple[Path, Path, str]) -> None:
+    out, home, _ = crawled
+    proc = narcwatch("runs", "--json", env={**os.environ, "NARCWATCH_HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr
+    (run,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    report = json.loads((only_run(out) / "report.json").read_text())["sources"]
+    assert run["id"] == only_run(out).name and run["status"] == "finished"
+    assert run["stats"]["trigger"] == "manual" and sorted(run["sources"]) == ["channels", "forum", "shop"]
+    assert run["items"] == sum(sum(r["items"].values()) for r in report.values())
+    assert run["stats"]["sources"]["shop"]["stages"]["indexed"] == report["shop"]["stages"]["indexed"] > 0
+
+
 def test_a_store_that_is_down_loses_nothing(served: Range, tmp_path: Path, search_node: SearchCluster) -> None:
     """An engine that does not answer: the crawl finishes, every document waits in the spool, and `narcwatch index
     replay` against the engine once it answers indexes every item and links vendors."""

@@ -30,7 +30,7 @@ T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 def report(**errors: int) -> dict:
     return {"run_id": "r1", "resumed": False, "sources": {"market_a": {
         "finish_reason": "finished", "pages": 340, "items": {"listing": 300, "vendor": 20}, "changes": {"new": 7},
-        "vanished": 2, "errors": errors, "events": {"rate limited": 4},
+        "vanished": 2, "errors": errors, "events": {"rate limited": 4}, "stages": {"analysed": 320, "indexed": 319},
         "examples": {"timeout": [{"url": "http://a.example/listing/9", "message": "took longer than 8 s"}],
                      "http 503": [{"url": "http://a.example/c/2", "message": "the site answered HTTP 503"}]}}}}
 
@@ -44,16 +44,20 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_record_run_writes_statistics_and_readable_errors(home: Path) -> None:
     with open_store() as store:
         doc = record_run(store, run_id="r1", status="finished", sources=["market_a"], started_at=T0,
-                         finished_at=T0 + timedelta(minutes=3), report=report(timeout=3, **{"http 503": 1}),
+                         finished_at=T0 + timedelta(minutes=3),
+                         report=report(timeout=3, **{"http 503": 1, "index failed": 1}),
                          errors=[], trigger="schedule", exit_code=0)
         assert validate(Entity.RUN, doc) == []
         assert store.get(Entity.RUN, "r1") == doc
     assert doc["items"] == 320
     assert doc["stats"]["duration_s"] == 180.0
     assert doc["stats"]["sources"]["market_a"] == {"pages": 340, "items": {"listing": 300, "vendor": 20},
-                                                   "errors": {"timeout": 3, "http 503": 1}, "changes": {"new": 7},
-                                                   "vanished": 2, "finish_reason": "finished"}
+                                                   "errors": {"timeout": 3, "http 503": 1, "index failed": 1},
+                                                   "changes": {"new": 7},
+                                                   "vanished": 2, "finish_reason": "finished",
+                                                   "stages": {"analysed": 320, "indexed": 319}}
     assert doc["errors"] == ["market_a: 1 page answered HTTP 503 (http://a.example/c/2: the site answered HTTP 503)",
+                             "market_a: 1 item could not be indexed",
                              "market_a: 3 pages timed out (http://a.example/listing/9: took longer than 8 s)"]
 
 

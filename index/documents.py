@@ -79,12 +79,17 @@ def item_documents(item: Item, analysis: dict | None = None) -> dict[Entity, lis
 
 
 def batch_documents(pairs: Iterable[tuple[Item, dict | None]]) -> dict[Entity, list[dict]]:
-    """Documents of many items, by entity; evidence shared by several items (one page, many listings) becomes one
-    document naming all of them."""
+    """Documents of many items, by entity (see `merge_documents`)."""
+    return merge_documents(item_documents(item, analysis) for item, analysis in pairs)
+
+
+def merge_documents(per_item: Iterable[dict[Entity, list[dict]]]) -> dict[Entity, list[dict]]:
+    """`item_documents` of many items as one batch by entity; evidence shared by several items (one page, many
+    listings) becomes one document naming all of them."""
     out: dict[Entity, list[dict]] = {}
     evidence: dict[str, dict] = {}
-    for item, analysis in pairs:
-        for entity, docs in item_documents(item, analysis).items():
+    for docs_of_item in per_item:
+        for entity, docs in docs_of_item.items():
             if entity is not Entity.EVIDENCE:
                 out.setdefault(entity, []).extend(docs)
                 continue

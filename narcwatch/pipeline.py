@@ -27,7 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 from scrapy.exceptions import NotConfigured
 
 from crawlers.report import CrawlReport
-from index.documents import item_documents
+from index.documents import item_documents, merge_documents
 from index.schema import Entity
 from index.store import BulkResult, Store, StoreError, open_store
 from narcwatch.models import Crawled, Item
@@ -101,8 +101,7 @@ class Stages:
         outcome = Outcome()
         records = [item.model_dump(mode="json") for item in items]
         analyses = self._analyse(records, items, outcome)
-        by_entity: dict[Entity, list[dict]] = {}
-        evidence: dict[str, dict] = {}
+        per_item: list[dict[Entity, list[dict]]] = []
         for item, analysis in zip(items, analyses, strict=True):
             try:
                 docs = item_documents(item, analysis)  # type: ignore[arg-type]
@@ -113,18 +112,10 @@ class Stages:
                 reason = self.unavailable or next(f.message for f in outcome.failures if f.key == item.key)
                 for doc in docs[_entity_of(item)]:
                     doc["index_warnings"] = [*doc.get("index_warnings", []), f"not analysed: {reason}"]
-            for entity, entity_docs in docs.items():
-                if entity is not Entity.EVIDENCE:
-                    by_entity.setdefault(entity, []).extend(entity_docs)
-                    continue
-                for doc in entity_docs:  # one page, many listings: one evidence document naming them all
-                    if doc["id"] in evidence:
-                        known = evidence[doc["id"]]["item_ids"]
-                        known.extend(i for i in doc["item_ids"] if i not in known)
-                    else:
-                        evidence[doc["id"]] = doc
-        if evidence:
-            by_entity[Entity.EVIDENCE] = self._merge_evidence(list(evidence.values()))
+            per_item.append(docs)
+        by_entity = merge_documents(per_item)
+        if Entity.EVIDENCE in by_entity:
+            by_entity[Entity.EVIDENCE] = self._merge_evidence(by_entity[Entity.EVIDENCE])
         urls = {item.key: item.url for item in items}
         for entity, docs in by_entity.items():
             result = self._write(entity, docs, outcome)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from nlp.features import extract_norm_ngrams
 from nlp.pipeline import default
 
 
@@ -43,3 +44,11 @@ def test_disguised_and_plain_names_read_the_same_to_the_classifier(nlp: Language
     assert [t.norm_ for t in plain] == [t.norm_ for t in leet]
     assert plain.cats == pytest.approx(leet.cats)
     assert max(plain.cats, key=plain.cats.get) == "drug_offer"
+
+
+def test_the_bag_reads_whether_an_ngram_occurs_not_how_often(nlp: Language) -> None:
+    docs = [nlp.make_doc("coke : fast : safe : coke"), nlp.make_doc("coke : fast")]
+    keys, values, lengths = extract_norm_ngrams(2).predict(docs)
+    assert list(lengths) == [4 + 6, 3 + 2]  # unique unigrams and bigrams: the three colons are one key
+    assert len(set(keys[:10].tolist())) == 10
+    assert set(values.tolist()) == {1.0}  # "coke" and ":" weigh as much as "fast"

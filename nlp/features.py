@@ -19,13 +19,14 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats1d, Floats2d, Ints1d
 
 from nlp.components import doc_text
-from nlp.lexicon import CAS_PATTERN, ILLICIT_CATEGORIES, load_illicit, valid_cas
+from nlp.lexicon import CAS_PATTERN, ILLICIT_CATEGORIES, SubstanceClass, load_illicit, valid_cas
 
 # spaCy's TextCatBOW.v3 output bias for the not-yet-seen classes of a resized layer.
 _NEG_VALUE = -5000
@@ -89,18 +90,41 @@ class OfferFeatures:
         return doc
 
 
-def extract_norm_ngrams(ngram_size: int) -> Model[list[Doc], tuple[Ints1d, Floats1d, Ints1d]]:
-    """spaCy's extract_ngrams over token norms, each n-gram counted once however often it occurs. With counts, the
-    layout of a text outweighs what it offers: a price menu's six colons or a dozen "__price__" tokens drown one
-    "__weapon__", and a listing in an unfamiliar format reads as whatever the corpus wrote that way; presence is
-    the usual choice for short texts and, on the held-out split, scores as well as counts."""
+# Every drug class is "__drug__" in finding pairs: a drug with a price is an offer whatever the drug.
+_DRUG_CLASSES = frozenset(f"__{c.value}__" for c in SubstanceClass) | {"__drug__"}
+
+
+def finding_pairs(doc: Doc) -> list[str]:
+    """Every pair of kinds of findings in a Doc ("__price__ & __weapon__"), sorted. Word n-grams see a finding only
+    next to its neighbours, and a listing's layout (tiers, "units", "pcs", delivery terms) is shared by drug and
+    other illicit offers, whose menus outnumber the rest; a pair says what goes with what anywhere in the text: a
+    weapon with a price is a weapon offer, a drug with a weight and no price or contact more likely a review."""
+    kinds = sorted({"__drug__" if t.norm_ in _DRUG_CLASSES else t.norm_ for t in doc if _is_finding(t.norm_)})
+    return [f"{a} & {b}" for i, a in enumerate(kinds) for b in kinds[i + 1:]]
+
+
+def _is_finding(norm: str) -> bool:
+    return len(norm) > 4 and norm.startswith("__") and norm.endswith("__")
+
+
+def extract_norm_features(ngram_size: int) -> Model[list[Doc], tuple[Ints1d, Floats1d, Ints1d]]:
+    """spaCy's extract_ngrams over token norms, each n-gram counted once however often it occurs, and the finding
+    pairs above, one key each (hashes of strings with spaces, which no token norm has). With counts, the layout of
+    a text outweighs what it offers: a price menu's six colons or a dozen "__price__" tokens drown one
+    "__weapon__", and a listing in an unfamiliar format reads as whatever the corpus wrote that way."""
     ngrams = extract_ngrams(ngram_size, attr=NORM)
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[tuple[Ints1d, Floats1d, Ints1d], Callable]:
-        (keys, vals, lengths), backprop = ngrams(docs, is_train)
-        return (keys, model.ops.xp.ones_like(vals), lengths), backprop
+        (keys, _counts, lengths), backprop = ngrams(docs, is_train)
+        xp = model.ops.xp
+        pairs = [xp.asarray([hash_string(pair) for pair in finding_pairs(doc)], dtype=keys.dtype) for doc in docs]
+        ends = xp.cumsum(lengths).tolist()
+        keys = xp.concatenate([part for doc_pairs, start, end in zip(pairs, [0, *ends[:-1]], ends, strict=True)
+                               for part in (keys[start:end], doc_pairs)])
+        lengths = lengths + model.ops.asarray([len(doc_pairs) for doc_pairs in pairs], dtype="int32")
+        return (keys, xp.ones(len(keys), dtype="f"), lengths), backprop
 
-    return Model("extract_norm_ngrams", forward, layers=[ngrams])
+    return Model("extract_norm_features", forward, layers=[ngrams])
 
 
 @spacy.registry.architectures("narcwatch.TextCatBOWNorm.v2")
@@ -108,12 +132,13 @@ def build_bow_norm_classifier(ngram_size: int, length: int = 262144,
                               nO: int | None = None) -> Model[list[Doc], Floats2d]:
     """spaCy's TextCatBOW.v3 for exclusive classes, over the n-grams of token norms present instead of exact texts:
     lower-cased words, and the findings above as one feature each ("__price__ __quantity__"), so the linear part
-    generalises as the embedding does. (TextCatBOW.v3 fixes the attribute to ORTH.)"""
+    generalises as the embedding does; and over the pairs of findings. (TextCatBOW.v3 fixes the attribute to
+    ORTH.)"""
     length = 2 ** (length - 1).bit_length()
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
     layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted,
                                                           fill_defaults={"b": _NEG_VALUE, "W": 0}))
-    model = chain(with_cpu(chain(extract_norm_ngrams(ngram_size), layer), layer.ops),
+    model = chain(with_cpu(chain(extract_norm_features(ngram_size), layer), layer.ops),
                   with_cpu(softmax_activation(), layer.ops))
     if nO is not None:
         model.set_dim("nO", nO)

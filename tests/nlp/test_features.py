@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from nlp.features import extract_norm_ngrams
+from nlp.features import extract_norm_features, finding_pairs
 from nlp.pipeline import default
 
 
@@ -48,7 +48,19 @@ def test_disguised_and_plain_names_read_the_same_to_the_classifier(nlp: Language
 
 def test_the_bag_reads_whether_an_ngram_occurs_not_how_often(nlp: Language) -> None:
     docs = [nlp.make_doc("coke : fast : safe : coke"), nlp.make_doc("coke : fast")]
-    keys, values, lengths = extract_norm_ngrams(2).predict(docs)
+    keys, values, lengths = extract_norm_features(2).predict(docs)
     assert list(lengths) == [4 + 6, 3 + 2]  # unique unigrams and bigrams: the three colons are one key
     assert len(set(keys[:10].tolist())) == 10
     assert set(values.tolist()) == {1.0}  # "coke" and ":" weigh as much as "fast"
+
+
+def test_findings_are_also_read_in_pairs_drugs_as_one_kind(nlp: Language) -> None:
+    weapon = finding_pairs(nlp("Glock 19 with two magazines, 1500 USD"))
+    assert "__price__ & __weapon__" in weapon and not any("__drug__" in pair for pair in weapon)
+    coke, pills = finding_pairs(nlp("Selling coke 1g 80€")), finding_pairs(nlp("Selling xanax 10 pills 80€"))
+    assert "__drug__ & __price__" in coke and "__drug__ & __price__" in pills  # stimulant and sedative alike
+    review = finding_pairs(nlp("Got my coke today, 1g on the dot"))
+    assert "__drug__ & __quantity__" in review and "__drug__ & __price__" not in review
+    doc = nlp("Selling coke 1g 80€")
+    keys, values, lengths = extract_norm_features(2).predict([doc])
+    assert lengths[0] == len(set(keys.tolist())) == len({t.norm for t in doc}) + len(doc) - 1 + len(coke)

@@ -10,13 +10,12 @@ untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import spacy
 from spacy.attrs import NORM
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.ml.extract_ngrams import extract_ngrams
 from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.strings import hash_string
@@ -25,8 +24,9 @@ from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activati
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats1d, Floats2d, Ints1d
 
-from nlp.components import doc_text
-from nlp.lexicon import CAS_PATTERN, ILLICIT_CATEGORIES, SubstanceClass, load_illicit, valid_cas
+from nlp.components import _tokens, _word, doc_text
+from nlp.lexicon import CAS_PATTERN, SubstanceClass, load_illicit, valid_cas
+from nlp.normalize import Normalized, normalize
 
 # spaCy's TextCatBOW.v3 output bias for the not-yet-seen classes of a resized layer.
 _NEG_VALUE = -5000
@@ -46,32 +46,62 @@ def make_offer_features(nlp: Language, name: str) -> OfferFeatures:
     return OfferFeatures(nlp)
 
 
+# Hyphen-joined words glued for a lookup ("bank-logs", "C-V-V"): at most this many tokens, letters and hyphens.
+_GLUED_TOKENS = 5
+
+
 class OfferFeatures:
     """Also marks what no other component reports but tells offers apart: other illicit goods and services
-    ("__weapon__", "__document__"...; lexicon illicit.tsv, matched on lower-cased tokens by spaCy's PhraseMatcher)
-    and valid CAS numbers of chemicals that are not precursors ("__cas__": the mark of a legal chemical page)."""
+    ("__weapon__", "__document__"...; lexicon illicit.tsv) and valid CAS numbers of chemicals that are not
+    precursors ("__cas__": the mark of a legal chemical page).
+
+    Illicit terms are looked up like substances, on the normaliser's text and its word tokens: vendors disguise
+    "f4ke p4ssport", "C⁠V​V" and "NETFLIХ" (Cyrillic Х) as they disguise drug names, and write "SSN+DOB" or
+    "bank-logs" without the spaces the lexicon has."""
 
     def __init__(self, nlp: Language) -> None:
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.ambiguous: set[str] = set()
-        for category in ILLICIT_CATEGORIES:
-            terms = [t for t in load_illicit() if t.category == category]
-            for ambiguous in (False, True):
-                key = f"__{category}__" + ("?" if ambiguous else "")
-                patterns = [nlp.make_doc(t.term) for t in terms if t.ambiguous == ambiguous]
-                if patterns:
-                    self.matcher.add(key, patterns)
-                if ambiguous:
-                    self.ambiguous.add(key)
+        self.terms: dict[tuple[str, ...], tuple[str, bool]] = {}
+        self.glued: dict[str, tuple[str, bool]] = {}
+        for term in load_illicit():
+            key = tuple(_word(m.group()) for m in _tokens(normalize(term.term).text))
+            value = (f"__{term.category}__", term.ambiguous)
+            self.terms.setdefault(key, value)
+            if len(key) > 1 and all(word.isalpha() for word in key):  # "bank logs" also as "bank-logs", "banklogs"
+                self.glued.setdefault("".join(key), value)
+        self.longest: dict[str, int] = {}
+        for key in self.terms:
+            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+
+    def _illicit(self, norm: Normalized) -> Iterator[tuple[int, int, str, bool]]:
+        """Longest-first (original start, end, feature, ambiguous) of illicit terms; a run of words joined by
+        hyphens is also looked up glued, so "C-V-V" is "cvv"."""
+        tokens = _tokens(norm.text)
+        words = [_word(m.group()) for m in tokens]
+        i = 0
+        while i < len(words):
+            found = None
+            for n in range(min(self.longest.get(words[i], 0), len(words) - i), 0, -1):
+                if found := self.terms.get(tuple(words[i : i + n])):
+                    break
+            if not found and words[i].isalpha():
+                glued, n = words[i], 1
+                for k in range(i + 2, min(i + _GLUED_TOKENS, len(words)), 2):
+                    if words[k - 1] != "-" or not words[k].isalpha():
+                        break
+                    glued += words[k]
+                    if hit := self.glued.get(glued) or (self.terms.get((glued,)) if len(glued) > 2 else None):
+                        found, n = hit, k - i + 1
+            if found:
+                yield *norm.span(tokens[i].start(), tokens[i + n - 1].end()), *found
+                i += n
+            else:
+                i += 1
 
     def __call__(self, doc: Doc) -> Doc:
         ext = doc._  # each `doc._` makes a new accessor object
-        spans: list[tuple[int, int, str]] = []
         offer = bool(ext.prices or ext.quantities)
-        for match_id, start, end in self.matcher(doc):
-            key = doc.vocab.strings[match_id]
-            if key not in self.ambiguous or offer:
-                spans.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), key.rstrip("?")))
+        spans = [(start, end, feature) for start, end, feature, ambiguous in self._illicit(ext.normalized)
+                 if offer or not ambiguous]
         for found in ext.substances or ():
             feature = "__precursor__" if found["precursor_table"] else f"__{found['class'] or 'drug'}__"
             spans.append((found["start"], found["end"], feature))

@@ -39,6 +39,15 @@ def test_illicit_goods_and_ordinary_chemicals_are_marked(nlp: Language) -> None:
     assert "__cas__" not in norms(nlp, "Glycerol CAS 56-81-6")  # wrong check digit: not a CAS number
 
 
+def test_illicit_goods_are_found_through_disguises(nlp: Language) -> None:
+    assert norms(nlp, "f4ke p4ssport, 500 USD")[:2] == ["__document__", "__document__"]  # leetspeak
+    assert "__card_data__" in norms(nlp, "C\u2060V\u200bV 10 pcs 40$")  # zero-width characters
+    assert "__card_data__" in norms(nlp, "Hochwertige C-V-V, 10 Stück 200 EUR")  # letters joined by hyphens
+    assert "__card_data__" in norms(nlp, "Bank-Logs 1 Stk 50 €")  # "bank logs" written with a hyphen
+    assert norms(nlp, "SSN+DOB 5 units 77$")[0] == "__document__"  # "ssn" glued to its neighbour
+    assert "__weapon__" in norms(nlp, "ammo 50 rounds 40$") and "__weapon__" not in norms(nlp, "ammo is cheap")
+
+
 def test_disguised_and_plain_names_read_the_same_to_the_classifier(nlp: Language) -> None:
     plain, leet = nlp("Selling cocaine 1g 80€, fast shipping"), nlp("Selling c0ca1ne 1g 80€, fast shipping")
     assert [t.norm_ for t in plain] == [t.norm_ for t in leet]

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,8 +80,12 @@ def run_demo(seed: int, listings: int, out: Path, config: Path | None = None) ->
         data, scores = summarize(store, run_id, report, truth, title=f"narcwatch demo — test range seed {seed}, "
                                  f"{listings:,} listings")
     path = write_report(data, out / "report.html")
+    (out / "summary.json").write_text(json.dumps({"run_id": run_id, "seed": seed, "listings": listings,
+                                                  "totals": data.totals, "by_site_category": data.by_site_category,
+                                                  "scores": asdict(scores)}, indent=2, ensure_ascii=False))
     print_summary(data, scores)
-    console.print(f"\nHTML report: {path}\nCrawl output (items, evidence, history): {crawl_out}\n"
+    console.print(f"\nHTML report: {path} (figures also in {out / 'summary.json'})\n"
+                  f"Crawl output (items, evidence, history): {crawl_out}\n"
                   f"Try: narcwatch search 'cocaine' · narcwatch lookup <address> · narcwatch changes --out {crawl_out}")
     return data, scores, path
 

@@ -45,3 +45,4 @@ bench: setup
 	$(PY) bench/crawl.py
 	$(PY) bench/nlp.py
 	$(PY) bench/index.py
+	$(PY) bench/e2e.py

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 from scrapy.exceptions import NotConfigured
 
@@ -440,14 +441,24 @@ class AfterCrawl:
 def missing_from_store(store: Store, run_dir: Path) -> list[Crawled]:
     """Feed items of a run that the store does not hold. A crawl killed after an item reached the feed but before its
     batch was indexed leaves such items: the resumed crawl drops them as already collected, so they are indexed from
-    the feed instead."""
-    items = list(read_feed(sorted((run_dir / "items").glob("*.jsonl"))))
-    present: set[str] = set()
-    for entity in (Entity.LISTING, Entity.POST, Entity.VENDOR):
-        keys = [i.key for i in items if i.kind == entity.value]  # type: ignore[attr-defined]
-        for start in range(0, len(keys), 1000):
-            present.update(d["id"] for d in store.get_many(entity, keys[start:start + 1000]))
-    return [i for i in items if i.key not in present]
+    the feed instead. Only keys are held while checking: a run's feed can be far larger than memory should be."""
+    files = sorted((run_dir / "items").glob("*.jsonl"))
+    keys: dict[str, list[str]] = {}
+    for path in files:
+        with path.open("rb") as fh:
+            for line in fh:
+                try:
+                    record = orjson.loads(line)
+                    keys.setdefault(record["kind"], []).append(record["key"])
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    continue  # a torn line: read_feed says so if it is ever read
+    missing: set[str] = set()
+    for kind, wanted in keys.items():
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start:start + 1000]
+            found = {d["id"] for d in store.get_many(Entity(kind), chunk)}
+            missing.update(k for k in chunk if k not in found)
+    return [item for item in read_feed(files) if item.key in missing] if missing else []
 
 
 def after_crawl(store: Store, history_db: Path, run_id: str, run_dir: Path | None = None) -> AfterCrawl:

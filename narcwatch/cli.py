@@ -130,7 +130,7 @@ def _record(result: RunResult, out: Path, console: Console) -> None:
     from narcwatch.runs import record_run
 
     marker = json.loads((out / "current-run.json").read_text())
-    report = json.loads((result.run_dir / "report.json").read_text())
+    report = {"run_id": result.run_id, "resumed": result.resumed, "sources": result.reports}  # as report.json has it
     try:
         with open_store() as store:
             record_run(store, run_id=result.run_id, status="finished" if result.ok else "incomplete",
@@ -205,7 +205,7 @@ def index_feed(
 
     from index.cli import store_or_exit
     from index.linking import relink
-    from narcwatch.pipeline import Outcome, Stages, index_feed
+    from narcwatch.pipeline import Outcome, Stages, process_all, read_feed
 
     console = Console(stderr=True, highlight=False)
     files = sorted({f for p in paths for f in ([p] if p.is_file() else p.glob("**/items/*.jsonl"))})
@@ -213,12 +213,15 @@ def index_feed(
         console.print(f"No feed files in {', '.join(map(str, paths))}")
         raise typer.Exit(2)
     total = Outcome()
-    lines = sum(1 for f in files for _ in f.open(encoding="utf-8"))
+    lines = 0
+    for f in files:
+        with f.open("rb") as fh:
+            lines += sum(1 for _ in fh)
     stages = Stages.open(batch_size=batch_size)
     try:
         with Progress(console=console) as progress:
             task = progress.add_task("analyse + index", total=lines)
-            for outcome in index_feed(files, stages, batch_size):
+            for outcome in process_all(read_feed(files), stages):
                 total += outcome
                 progress.advance(task, outcome.analysed or outcome.indexed + len(outcome.failures))
     finally:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from pydantic import TypeAdapter, ValidationError
 from scrapy.exceptions import NotConfigured
 
@@ -85,13 +84,19 @@ class Stages:
 
     @classmethod
     def open(cls, batch_size: int = 256, n_process: int = 1) -> Stages:
-        from nlp.pipeline import NotTrainedError, default
-
+        """The configured store, its schema ensured, and the trained pipeline."""
         store = open_store()
         try:
             store.ensure_schema()
         except StoreError as exc:  # an engine that is down: writes wait in its spool until it answers
             log.warning("%s", exc)
+        return cls.on(store, batch_size, n_process)
+
+    @classmethod
+    def on(cls, store: Store, batch_size: int = 256, n_process: int = 1) -> Stages:
+        """The trained pipeline over an open store; without one, items are indexed raw and say why."""
+        from nlp.pipeline import NotTrainedError, default
+
         try:
             return cls(store, default(), batch_size=batch_size, n_process=n_process)
         except NotTrainedError as exc:
@@ -296,9 +301,9 @@ class _Worker:
 
 
 class AnalyzeIndexPipeline:
-    """Batches items (NARCWATCH_BATCH_SIZE, or whatever waited NARCWATCH_FLUSH_SECONDS), analyses and indexes them on
-    the worker thread, and releases each item only when its batch is written. Counts and per-item failures go to
-    the crawl report ("stages", and errors "analysis failed", "index failed", "not indexed")."""
+    """Batches items (NARCWATCH_BATCH_SIZE, or whatever waited NARCWATCH_FLUSH_SECONDS), has the shared worker analyse
+    and index them, and releases each item only when its batch is written. Counts and per-item failures go to the
+    crawl report ("stages", and errors "analysis failed", "documents failed", "index failed")."""
 
     def __init__(self, crawler: Crawler, batch_size: int, flush_seconds: float, n_process: int,
                  separate: bool = True) -> None:
@@ -417,12 +422,13 @@ def read_feed(paths: Iterable[Path]) -> Iterator[Crawled]:
                     log.warning("%s line %d is not a crawled item: %s", path, number, str(exc)[:200])
 
 
-def index_feed(paths: Iterable[Path], stages: Stages, batch_size: int = 256) -> Iterator[Outcome]:
-    """The in-crawl stage over feed files, one batch at a time (recovery, re-analysis with a new model, benches)."""
+def process_all(items: Iterable[Crawled], stages: Stages) -> Iterator[Outcome]:
+    """The in-crawl stage over items outside a crawl, one batch at a time (feeds, recovery, re-analysis with a new
+    model)."""
     batch: list[Crawled] = []
-    for item in read_feed(paths):
+    for item in items:
         batch.append(item)
-        if len(batch) >= batch_size:
+        if len(batch) >= stages.batch_size:
             yield stages.process(batch)
             batch = []
     if batch:
@@ -449,21 +455,16 @@ def missing_from_store(store: Store, run_dir: Path) -> list[Crawled]:
     """Feed items of a run that the store does not hold. A crawl killed after an item reached the feed but before its
     batch was indexed leaves such items: the resumed crawl drops them as already collected, so they are indexed from
     the feed instead. Only keys are held while checking: a run's feed can be far larger than memory should be."""
+    from crawlers.history import feed_keys
+
     files = sorted((run_dir / "items").glob("*.jsonl"))
-    keys: dict[str, list[str]] = {}
-    for path in files:
-        with path.open("rb") as fh:
-            for line in fh:
-                try:
-                    record = orjson.loads(line)
-                    keys.setdefault(record["kind"], []).append(record["key"])
-                except (orjson.JSONDecodeError, KeyError, TypeError):
-                    continue  # a torn line: read_feed says so if it is ever read
     missing: set[str] = set()
-    for kind, wanted in keys.items():
-        for start in range(0, len(wanted), 1000):
-            chunk = wanted[start:start + 1000]
-            found = {d["id"] for d in store.get_many(Entity(kind), chunk)}
+    for path in files:
+        keys = feed_keys(path)
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start:start + 1000]
+            found = {d["id"] for entity in (Entity.LISTING, Entity.POST, Entity.VENDOR)
+                     for d in store.get_many(entity, chunk)}
             missing.update(k for k in chunk if k not in found)
     return [item for item in read_feed(files) if item.key in missing] if missing else []
 
@@ -474,16 +475,10 @@ def after_crawl(store: Store, history_db: Path, run_id: str, run_dir: Path | Non
     again over everything the store holds."""
     from crawlers.history import History
     from index.linking import relink
-    from nlp.pipeline import NotTrainedError, default
 
     recovered = 0
     if run_dir is not None and (missing := missing_from_store(store, run_dir)):
-        try:
-            stages = Stages(store, default())
-        except NotTrainedError as exc:
-            stages = Stages(store, None, unavailable=str(exc))
-        for start in range(0, len(missing), stages.batch_size):
-            recovered += stages.process(missing[start:start + stages.batch_size]).indexed
+        recovered = sum(outcome.indexed for outcome in process_all(missing, Stages.on(store)))
         store.refresh()
 
     vanished: list[str] = []

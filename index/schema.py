@@ -111,9 +111,10 @@ ENTITY_FIELDS: dict[Entity, tuple[Field, ...]] = {
                       _kw("payload_sha256"), _kw("block_sha256"), Field("status", Kind.LONG),
                       Field("fetched_at", Kind.DATE), Field("rendered", Kind.BOOLEAN),
                       _kw("screenshot_record_id"), _kw("screenshot_sha256"), _kw("run_id")),
-    Entity.RESOURCE: (_kw("id"), _kw("kind"), _kw("ref"), _text("title", subfield=True), _kw("site"),
+    Entity.RESOURCE: (_kw("id"), _kw("kind"), _kw("ref"), _text("title", subfield=True), _kw("site"), _kw("case"),
                       _kw("state"), _kw("owner"), _text("notes", multi=True), Field("created_at", Kind.DATE),
-                      Field("updated_at", Kind.DATE), _kw("item_ids", multi=True), Field("history", Kind.STORED)),
+                      Field("updated_at", Kind.DATE), _kw("urls", multi=True), _kw("item_ids", multi=True),
+                      Field("history", Kind.STORED), Field("checks", Kind.STORED), _kw("flags", multi=True)),
     Entity.RUN: (_kw("id"), _kw("status"), _kw("sources", multi=True), Field("started_at", Kind.DATE),
                  Field("finished_at", Kind.DATE), Field("items", Kind.LONG), Field("stats", Kind.STORED),
                  _text("errors", multi=True)),
@@ -128,7 +129,8 @@ ENTITY_FIELDS: dict[Entity, tuple[Field, ...]] = {
 }
 
 # Bump an entity's version whenever its fields change: the backends migrate to it on `ensure_schema`.
-SCHEMA_VERSIONS: dict[Entity, int] = {entity: 1 for entity in Entity}
+# Resource 2: case, urls, checks, flags.
+SCHEMA_VERSIONS: dict[Entity, int] = {**{entity: 1 for entity in Entity}, Entity.RESOURCE: 2}
 
 # The time an entity is filtered (--since/--until) and sorted (newest/oldest) by.
 TIME_FIELDS: dict[Entity, str] = {Entity.LISTING: "seen_at", Entity.POST: "seen_at", Entity.VENDOR: "seen_at",
@@ -154,7 +156,7 @@ FACETS: dict[str, str] = {"site": "site", "class": "category", "category": "cate
                           "precursor_table": "precursor_tables", "currency": "currencies", "country": "country",
                           "language": "language", "vendor": "vendor", "identifier": "identifier_values",
                           "identifier_type": "identifier_types", "type": "type", "kind": "kind", "state": "state",
-                          "item": "item_id", "pgp": "pgp_fingerprints", "run": "run_id", "host": "host"}
+                          "item": "item_id", "case": "case", "pgp": "pgp_fingerprints", "run": "run_id", "host": "host"}
 DAY = "day"
 
 # Text longer than this is cut for indexing (the full text stays in the evidence) and the cut is recorded.

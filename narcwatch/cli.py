@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from act.cli import case_app
 from index.cli import actors, lookup, search
 from index.cli import app as index_app
 from narcwatch.runs import runs
@@ -25,6 +26,7 @@ app.add_typer(range_app, name="range")
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(index_app, name="index")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(case_app, name="case")
 app.command()(analyze)
 app.command()(search)
 app.command()(lookup)
@@ -135,7 +137,8 @@ def _record(result: RunResult, out: Path, console: Console) -> None:
         with open_store() as store:
             record_run(store, run_id=result.run_id, status="finished" if result.ok else "incomplete",
                        sources=list(result.reports), started_at=datetime.fromisoformat(marker["started"]),
-                       finished_at=datetime.now(UTC), report=report, errors=[], trigger="manual")
+                       finished_at=datetime.now(UTC), report=report, errors=[], trigger="manual",
+                       run_dir=result.run_dir)
     except StoreError as exc:
         console.print(f"The run was not recorded in the store: {exc}", markup=False)
 

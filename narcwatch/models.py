@@ -106,3 +106,72 @@ class Post(Crawled):
 
 
 Item = Listing | Vendor | Post
+
+
+# ---------------------------------------------------------------------------------------------------- act: resources
+
+
+class ResourceKind(StrEnum):
+    """What can be taken down or referred: a whole site, a channel, one listing, one vendor account, one wallet."""
+
+    SITE = "site"
+    CHANNEL = "channel"
+    LISTING = "listing"
+    VENDOR = "vendor"
+    WALLET = "wallet"
+
+
+class ResourceState(StrEnum):
+    """The lifecycle of a resource, in order; the last two are outcomes of offline verification."""
+
+    IDENTIFIED = "identified"
+    EVIDENCE_COMPLETE = "evidence_complete"
+    REFERRED = "referred"
+    TAKEDOWN_REQUESTED = "takedown_requested"
+    OFFLINE_VERIFIED = "offline_verified"
+    STILL_ONLINE = "still_online"
+
+
+class Transition(BaseModel):
+    """One step of a resource's history: who moved it where, when and why."""
+
+    at: datetime = Field(default_factory=utcnow)
+    state: ResourceState
+    by: str | None = None
+    note: str | None = None
+
+
+class Check(BaseModel):
+    """One offline-verification check of one URL: what answered (or why nothing did), kept as evidence."""
+
+    at: datetime = Field(default_factory=utcnow)
+    url: str
+    outcome: Literal["online", "removed", "unreachable", "inconclusive"]
+    status: int | None = None
+    detail: str  # in an analyst's words: "HTTP 404", "connection refused", "the proxy could not reach the host"
+    evidence: Evidence | None = None  # the WARC record of the answer, when there was one
+    run_id: str | None = None
+
+
+class Resource(BaseModel):
+    """A site, channel, listing, vendor account or wallet under a case, with its lifecycle, owner and notes.
+
+    The id is `<kind>:<ref>` (`listing:market_a:1234567`, `wallet:bc1q…`), so making the same thing a resource
+    twice finds the one that exists."""
+
+    id: str
+    kind: ResourceKind
+    ref: str  # listing or vendor key, source name (site, channel), normalised wallet address
+    title: str | None = None
+    site: str | None = None
+    case: str | None = None  # case number or name: resources of one case travel together in exports
+    state: ResourceState = ResourceState.IDENTIFIED
+    owner: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    urls: list[str] = Field(default_factory=list)  # where it is reachable: what takedown notices name and checks fetch
+    item_ids: list[str] = Field(default_factory=list)  # the listings, posts and vendor profiles it covers
+    history: list[Transition] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)  # comebacks: "came back at <url>", "same vendor as <account>"

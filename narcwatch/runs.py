@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
@@ -61,10 +62,10 @@ def error_sentences(source: str, report: Mapping[str, Any]) -> list[str]:
 
 def record_run(store: Store, *, run_id: str, status: RunStatus, sources: list[str], started_at: datetime,
                finished_at: datetime | None, report: Mapping[str, Any] | None, errors: list[str], trigger: str,
-               exit_code: int | None = None) -> dict:
+               exit_code: int | None = None, run_dir: Path | None = None) -> dict:
     """Write (or replace: the id is the run id) one run's document: its status, items, per-source statistics and
-    errors as sentences. An earlier attempt of the same run (interrupted, then resumed) is kept in
-    `stats.attempts`."""
+    errors as sentences, and the run's folder (where packages find its evidence). An earlier attempt of the same
+    run (interrupted, then resumed) is kept in `stats.attempts`."""
     per_source: dict[str, dict[str, Any]] = {}
     sentences = list(errors)
     for name, r in ((report or {}).get("sources") or {}).items():
@@ -76,7 +77,7 @@ def record_run(store: Store, *, run_id: str, status: RunStatus, sources: list[st
     stats: dict[str, Any] = {
         "trigger": trigger, "exit_code": exit_code, "resumed": bool((report or {}).get("resumed")),
         "duration_s": round((finished_at - started_at).total_seconds(), 3) if finished_at else None,
-        "sources": per_source}
+        "sources": per_source, "run_dir": str(run_dir.resolve()) if run_dir else None}
     previous = store.get(Entity.RUN, run_id)
     if previous is not None:
         attempts = list((previous.get("stats") or {}).get("attempts") or [])

@@ -191,7 +191,7 @@ class Runner:
                 errors.append(f"{source}: the crawl {what} without a report" + (f": {tail}" if tail else ""))
             # Recorded before the lock is let go: the next run of the source must find this one recorded.
             return self._record(source, run_id=run_id, status=status, started=started, report=report,
-                                trigger=trigger, code=code, errors=errors)
+                                trigger=trigger, code=code, errors=errors, run_dir=source_dir / "runs" / run_id)
 
     def _wait(self, child: subprocess.Popen[bytes]) -> int:
         while True:
@@ -202,12 +202,14 @@ class Runner:
                     child.kill()
 
     def _record(self, source: str, *, run_id: str, status: RunStatus, started: datetime,
-                report: dict[str, Any] | None, trigger: str, code: int | None, errors: list[str]) -> dict | None:
+                report: dict[str, Any] | None, trigger: str, code: int | None, errors: list[str],
+                run_dir: Path | None = None) -> dict | None:
         finished = datetime.now(UTC)
         try:
             with open_store() as store:
                 doc = record_run(store, run_id=run_id, status=status, sources=[source], started_at=started,
-                                 finished_at=finished, report=report, errors=errors, trigger=trigger, exit_code=code)
+                                 finished_at=finished, report=report, errors=errors, trigger=trigger, exit_code=code,
+                                 run_dir=run_dir)
         except StoreError as exc:
             self.console.print(f"{_clock()} [red]{source}: run {run_id} ({status}) was not recorded: "
                                f"{escape(str(exc))}[/]")

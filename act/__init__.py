@@ -1,0 +1,1 @@
+"""Act on what was found: resources under cases, takedown packages, referral dossiers, FIU exports, offline checks."""

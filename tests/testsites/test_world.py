@@ -168,8 +168,8 @@ def _imports(path: Path) -> set[str]:
 
 def test_range_shares_no_code_with_the_product() -> None:
     for path in (ROOT / "testsites").rglob("*.py"):
-        assert not _imports(path) & {"crawlers", "nlp", "index", "narcwatch"}, path
-    for package in ("crawlers", "nlp", "index", "narcwatch"):
+        assert not _imports(path) & {"crawlers", "nlp", "index", "narcwatch", "act"}, path
+    for package in ("crawlers", "nlp", "index", "narcwatch", "act"):
         for path in (ROOT / package).rglob("*.py"):
             if package == "narcwatch" and path.name in ("cli.py", "demo.py"):
                 continue  # the CLI mounts `narcwatch range`; the demo runs the product against the range

@@ -238,7 +238,7 @@ def verify_offline(
                       f"evidence in {found.run_dir / 'evidence'})")
 
         async def main(c: Checker) -> None:  # runs inside Scrapy's reactor: every round in one process
-            result.update(await verify(c, book, sources, ids, needed=checks, min_interval=least, rounds_=rounds,
+            result.update(await verify(c, book, sources, ids, needed=checks, min_interval=least, repeat=rounds,
                                        interval=pause, on_round=said))
 
         checker.run(main)

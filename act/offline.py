@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from act.cases import WATCHED, CaseBook
+from act.cases import WATCHED, CaseBook, CaseError
 from crawlers.checks import Checker, CheckRound
 from crawlers.config import Source
 from crawlers.spiders.channel import channel_page
@@ -51,7 +51,12 @@ class Verdict:
 def select(book: CaseBook, *, case: str | None = None, ids: Sequence[str] = ()) -> list[Resource]:
     """Watched resources: the ones named, or every one (of a case) in a watched state."""
     if ids:
-        return [r for r in (book.require(i) for i in ids) if r.state in WATCHED]
+        named = [book.require(i) for i in ids]
+        for r in named:
+            if r.state not in WATCHED:
+                raise CaseError(f"{r.id} is {r.state.value}: only resources that are "
+                                f"{', '.join(s.value for s in WATCHED)} are checked")
+        return named
     return sorted((r for r in book.list(case=case) if r.state in WATCHED), key=lambda r: r.id)
 
 
@@ -128,7 +133,7 @@ def _summary(counted: list[list[Check]]) -> str:
     parts = []
     for checks in counted:
         evidence = [c.evidence.record_id for c in checks if c.evidence]
-        details = "; ".join(sorted({f"{c.detail}" for c in checks}))
+        details = "; ".join(sorted({c.detail for c in checks}))
         parts.append(f"{checks[0].at.isoformat(timespec='seconds')} run {checks[0].run_id}: {len(checks)} URLs "
                      f"{details}" + (f" (evidence {', '.join(evidence)})" if evidence else ""))
     return " | ".join(parts)
@@ -286,15 +291,15 @@ def come_back_from_store(book: CaseBook, resource: Resource, verdict: Verdict) -
 
 
 async def verify(checker: Checker, book: CaseBook, sources: dict[str, Source], ids: Sequence[str], *, needed: int,
-                 min_interval: timedelta, rounds_: int = 1, interval: timedelta = timedelta(0),
+                 min_interval: timedelta, repeat: int = 1, interval: timedelta = timedelta(0),
                  on_round: Callable[[int, CheckRound], None] | None = None) -> dict[str, Verdict]:
-    """Comebacks the store has seen, then `rounds_` recrawls `interval` apart, each judged as the module says."""
+    """Comebacks the store has seen, then `repeat` recrawls `interval` apart, each judged as the module says."""
     from narcwatch.runs import record_run
 
     verdicts = {i: Verdict(book.require(i)) for i in ids}
     for v in verdicts.values():
         v.resource = come_back_from_store(book, v.resource, v)
-    for n in range(rounds_):
+    for n in range(repeat):
         if n:
             await asyncio.sleep(interval.total_seconds())
         plan: dict[str, list[str]] = {}

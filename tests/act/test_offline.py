@@ -196,6 +196,15 @@ def test_comebacks_are_flagged(scenario: Scenario) -> None:
     vendor = f"vendor:shop:vendor:{shop_account['name']}"
     assert before[vendor].state is S.OFFLINE_VERIFIED
 
+    # A wallet on a removed listing, verified closed by hand (the exchange confirmed it): a wallet has no page.
+    with scenario.store() as store:
+        sighting = next(store.scan(Query(entity=Entity.IDENTIFIER, filters={
+            "type": ["crypto_address"], "item_id": [r.removeprefix("listing:") for r in removed]})))
+        book = CaseBook(store)
+        wallet = book.create(ResourceKind.WALLET, sighting["normalized"], case="OP-EPOCH-W")[0].id
+        for state in (S.EVIDENCE_COMPLETE, S.REFERRED, S.OFFLINE_VERIFIED):
+            book.advance(wallet, state, note="exchange confirmed the account is closed")
+
     # A later crawl of market_a (its listings back, as at epoch 0) sees the removed listings and the other account.
     runs_before = set((scenario.tmp / "out" / "runs").iterdir())
     with scenario.range(0) as rng:
@@ -205,7 +214,10 @@ def test_comebacks_are_flagged(scenario: Scenario) -> None:
     # Checked at epoch 1 again: the pages still answer 404 and the shop is down, so only the store tells.
     with scenario.range(1) as rng:
         scenario.verify(rng, "--case", "OP-EPOCH", "--checks", str(CHECKS))
+        scenario.verify(rng, "--resource", wallet)
     after = scenario.resources()
+    with scenario.store() as store:
+        after[wallet] = CaseBook(store).require(wallet)
     for rid in removed:
         r = after[rid]
         assert r.state is S.STILL_ONLINE and r.checks[-1].outcome == "removed"
@@ -215,6 +227,8 @@ def test_comebacks_are_flagged(scenario: Scenario) -> None:
     assert after[vendor].state is S.STILL_ONLINE
     assert any(f.startswith(f"same vendor under another name: {other['key']} (linked by {link['type']} "
                             f"{link['value']})") for f in flags), flags
+    assert after[wallet].state is S.STILL_ONLINE
+    assert any(f.startswith("wallet seen again after verification in ") for f in after[wallet].flags)
     site = after["site:shop"]  # nothing of the shop was crawled again: it stays verified, unflagged
     assert site.state is S.OFFLINE_VERIFIED and not site.flags
 
@@ -227,3 +241,43 @@ def test_comebacks_are_flagged(scenario: Scenario) -> None:
     assert "1 came back" in proc.stdout
     assert json.loads(narcwatch("case", "show", "site:shop", "--json", env={
         **os.environ, "NARCWATCH_HOME": str(scenario.home)}).stdout)["flags"] == site.flags
+
+
+# -- the rule, on its own ----------------------------------------------------------------------------------------
+
+
+def _resource(*rounds: tuple[int, str]) -> Resource:
+    """A referred resource with one check per (minutes after referral, outcome)."""
+    from datetime import UTC, datetime, timedelta
+
+    from narcwatch.models import Check, Transition
+
+    t0 = datetime(2026, 1, 5, tzinfo=UTC)
+    checks = [Check(at=t0 + timedelta(minutes=m), url="http://x.onion/listing/1", outcome=o,  # type: ignore[arg-type]
+                    detail=o, run_id=f"run{n}") for n, (m, o) in enumerate(rounds)]
+    return Resource(id="listing:x:1", kind=ResourceKind.LISTING, ref="x:1", state=S.REFERRED, checks=checks,
+                    history=[Transition(state=S.REFERRED, at=t0)])
+
+
+def test_offline_checks_count_in_a_row_at_the_least_interval_and_inconclusive_ones_count_neither_way() -> None:
+    from datetime import timedelta
+
+    from act.offline import offline_streak
+
+    hour = timedelta(hours=1)
+    assert len(offline_streak(_resource((0, "removed"), (60, "unreachable"), (120, "removed")), hour)) == 3
+    # Ten minutes after a counted check is too soon: it neither counts nor breaks the row.
+    assert len(offline_streak(_resource((0, "removed"), (10, "removed"), (60, "removed")), hour)) == 2
+    # A served page starts the count again; an inconclusive check (HTTP 503, our proxy down) is ignored.
+    assert len(offline_streak(_resource((0, "removed"), (60, "online"), (120, "removed")), hour)) == 1
+    assert len(offline_streak(_resource((0, "removed"), (60, "inconclusive"), (120, "removed")), hour)) == 2
+    assert len(offline_streak(_resource((0, "removed"), (1, "removed")), timedelta(0))) == 2
+
+
+def test_answers_are_judged_in_an_analysts_words() -> None:
+    from crawlers.spiders.check import judge_status
+
+    assert judge_status(200)[0] == "online"
+    assert [judge_status(s)[0] for s in (404, 410, 451)] == ["removed"] * 3
+    assert {judge_status(s)[0] for s in (429, 500, 503, 403)} == {"inconclusive"}
+    assert judge_status(404)[1].startswith("HTTP 404")

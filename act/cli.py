@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +15,10 @@ from rich.text import Text
 
 from act.cases import NEXT, CaseBook, CaseError
 from narcwatch.models import Resource, ResourceKind, ResourceState
+
+if TYPE_CHECKING:
+    from act.offline import Verdict
+    from crawlers.checks import Checker, CheckRound
 
 case_app = typer.Typer(no_args_is_help=True, help="Resources under cases (sites, channels, listings, vendor "
                        "accounts, wallets) and their lifecycle: identified → evidence_complete → referred → "
@@ -162,3 +169,95 @@ def note(
         except CaseError as exc:
             raise _fail(exc) from None
     out.print(f"{r.id}: {len(r.notes)} notes" + (f", owner {r.owner}" if r.owner else ""))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# verify-offline: recrawl referred resources, verify them offline, flag comebacks (act/offline.py)
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _duration(text: str) -> timedelta:
+    """A duration as the config writes them (1h, 30m, 90s), or a bare number of seconds (0 included)."""
+    from crawlers.config import parse_duration
+
+    text = text.strip()
+    return timedelta(seconds=float(text)) if text.replace(".", "", 1).isdigit() else parse_duration(text)
+
+
+def verify_offline(
+    case: Annotated[str | None, typer.Option("--case", help="Only the resources of this case.")] = None,
+    resource: Annotated[list[str] | None, typer.Option("--resource", help="Only this resource (repeatable).")] = None,
+    checks: Annotated[int, typer.Option("--checks", min=1, help="Offline checks in a row that verify a resource "
+                                        "offline (and conclusive checks after which one still served is "
+                                        "still_online).")] = 3,
+    min_interval: Annotated[str, typer.Option("--min-interval", help="Least time between two offline checks that "
+                                              "both count (1h, 30m, 0).")] = "1h",
+    rounds: Annotated[int, typer.Option("--rounds", min=1, help="Checks to make now, one after the other.")] = 1,
+    interval: Annotated[str, typer.Option("--interval", help="Wait between rounds (seconds, or 1h, 30m).")] = "0",
+    config: Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML): each resource is "
+                                         "checked through its source's proxy, pace and login.")] = Path(
+        "config/sources.yaml"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the checks' evidence (WARC) and "
+                                          "logs.")] = Path("checks-out"),
+    secrets_file: Annotated[Path | None, typer.Option("--secrets", help="KEY=value file for login fields.")] = None,
+) -> None:
+    """Recrawl referred resources through the crawler; after N offline checks in a row a resource is offline_verified,
+    one still served after N checks is still_online, and one that comes back (served again, seen again by a crawl,
+    or the same vendor under another name through a linked identifier) is flagged.
+
+    A check is offline when every URL of the resource is removed (HTTP 404/410/451) or unreachable (refused, no
+    route, DNS, timeout, the proxy could not reach the onion); online when any URL is served (2xx); otherwise
+    inconclusive, which counts neither way. Only checks since the resource's last state change count."""
+    from act.offline import select, verify
+    from crawlers.checks import Checker
+    from crawlers.config import ConfigError, Secrets, load_sources
+    from index.cli import store_or_exit
+
+    try:
+        pause, least = _duration(interval), _duration(min_interval)
+        cfg = load_sources(config)
+    except (ValueError, ConfigError) as exc:
+        raise _fail(exc) from None
+    secrets_path = secrets_file or (Path(cfg.defaults.secrets_file) if cfg.defaults.secrets_file else None)
+    sources = {s.name: s for s in cfg.sources}
+    with store_or_exit() as store:
+        book = CaseBook(store)
+        try:
+            ids = [r.id for r in select(book, case=case, ids=resource or ())]
+        except CaseError as exc:
+            raise _fail(exc) from None
+        if not ids:
+            out.print("No resource is referred, takedown_requested, still_online or offline_verified"
+                      + (f" in case {case}" if case else "") + ": nothing to check.")
+            return
+        checker = Checker(out_dir, Secrets(secrets_path))
+        result: dict = {}
+
+        def said(n: int, found: CheckRound) -> None:
+            err.print(f"Check {n + 1} of {rounds}: {len(found.probes):,} URLs fetched (run {found.run_id}, "
+                      f"evidence in {found.run_dir / 'evidence'})")
+
+        async def main(c: Checker) -> None:  # runs inside Scrapy's reactor: every round in one process
+            result.update(await verify(c, book, sources, ids, needed=checks, min_interval=least, repeat=rounds,
+                                       interval=pause, on_round=said))
+
+        checker.run(main)
+    _print_verdicts(list(result.values()), out_dir)
+
+
+def _print_verdicts(verdicts: list[Verdict], out_dir: Path) -> None:
+    table = Table(title=f"Offline verification of {len(verdicts):,} resources", title_justify="left", expand=True)
+    for col in ("resource", "checks", "last check", "offline in a row", "state", "moved", "flags"):
+        table.add_column(col, overflow="fold")
+    styles = {"offline_verified": "green", "still_online": "red"}
+    for v in sorted(verdicts, key=lambda v: v.resource.id):
+        r = v.resource
+        table.add_row(Text(r.id), str(len(r.checks)), Text(v.last), str(v.counted),
+                      Text(r.state.value, style=styles.get(r.state.value, "")), Text(", ".join(v.moved)),
+                      Text("; ".join(v.flags), style="yellow"))
+    out.print(table)
+    states = Counter(v.resource.state.value for v in verdicts)
+    moved = sum(bool(v.moved) for v in verdicts)
+    flagged = sum(bool(v.flags) for v in verdicts)
+    out.print(f"{len(verdicts):,} resources checked: {moved:,} changed state, {flagged:,} came back; now "
+              + ", ".join(f"{n:,} {s}" for s, n in sorted(states.items())) + f". Evidence: {out_dir / 'runs'}")

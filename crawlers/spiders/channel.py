@@ -26,6 +26,11 @@ def parse_views(text: str | None) -> int | None:
     return int(round(number * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]))
 
 
+def channel_page(base: str, name: str) -> str:
+    """The public preview page of channel `name` on a channel site at `base`."""
+    return urljoin(base.rstrip("/") + "/", f"s/{name}")
+
+
 class ChannelSpider(SourceSpider):
     kinds = ("channel",)
 
@@ -34,7 +39,7 @@ class ChannelSpider(SourceSpider):
         assert channel is not None
         for base in self.source.start_urls:
             for name in channel.channels:
-                url = urljoin(base.rstrip("/") + "/", f"s/{name}")
+                url = channel_page(base, name)
                 yield self.page(url, self.parse_start, meta={"narcwatch_channel": name, "narcwatch_depth": 0})
 
     def parse_start(self, response: Response) -> Iterator[Any]:

@@ -174,7 +174,7 @@ def _print_built(built: Built, what: str) -> None:
         err.print(Text(f"evidence problem: {problem}", style="bold red"))
     out.print(f"{what}: {built.files} files, {built.records} evidence records"
               + (f", [bold red]{len(built.problems)} evidence problems[/]" if built.problems else ""))
-    out.print(Text.assemble(("manifest SHA-256: ", "dim"), built.manifest_sha256))
+    out.print(Text.assemble(("manifest SHA-256: ", "dim"), built.manifest_sha256), soft_wrap=True)
     print(built.zip)
 
 
@@ -240,4 +240,4 @@ def verify(
         for problem in result.problems:
             err.print(Text(f"  - {problem}", style="red"))
         raise typer.Exit(1)
-    out.print(f"verified: {result.checked} files, manifest SHA-256 {result.manifest_sha256}")
+    out.print(f"verified: {result.checked} files, manifest SHA-256 {result.manifest_sha256}", soft_wrap=True)

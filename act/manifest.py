@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -146,7 +147,7 @@ def _read_all(path: Path) -> Iterable[tuple[str, bytes]]:
             name = PurePosixPath(info.filename).as_posix()
             try:
                 out[name] = zf.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC mismatch, broken deflate
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:  # CRC, deflate
                 bad.append(f"{name}: the zip entry is damaged ({exc})")
     if bad:
         raise _CorruptMember("; ".join(bad), out)

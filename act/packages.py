@@ -11,6 +11,7 @@ import json
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from act.cases import CaseBook
 from act.manifest import (
-    MANIFEST,
     MANIFEST_DIGEST,
     Verification,
     tool_version,
@@ -127,7 +127,8 @@ def build_referral(store: Store, actor_ref: str, out: Path, *, roots: Sequence[P
         listings = material.listings()
         dossier = {"actor": actor["id"], "members": members, "sites": sorted({m["site"] for m in members}),
                    "links": links, "weak": actor.get("weak") or [],
-                   "identifiers": [asdict(i) for i in material.identifiers],
+                   "identifiers": [{**asdict(i), "first_seen": i.first_seen, "last_seen": i.last_seen, "sites": i.sites}
+                                   for i in material.identifiers],
                    "substances": _substances(material), "first_seen": material.first_seen,
                    "last_seen": material.last_seen,
                    "listings": [{k: li.get(k) for k in ("id", "site", "url", "title", "vendor", "category",
@@ -231,10 +232,10 @@ def _warc_files(path: Path) -> Iterable[tuple[str, bytes]]:
         with zipfile.ZipFile(path) as zf:
             found = []
             for info in zf.infolist():
-                if info.filename.endswith(".warc.gz") and info.filename not in (MANIFEST, MANIFEST_DIGEST):
+                if info.filename.endswith(".warc.gz"):
                     try:
                         found.append((info.filename, zf.read(info)))
-                    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
                         continue
             return found
     except (OSError, zipfile.BadZipFile):

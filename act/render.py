@@ -7,7 +7,6 @@ reads the same offline and the PDF printer never touches the network.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,10 +46,8 @@ def html_to_pdf(html: Path, target: Path) -> None:
 
     from crawlers.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 
-    options = {**PLAYWRIGHT_LAUNCH_OPTIONS, "executable_path": os.environ.get("NARCWATCH_CHROMIUM",
-                                                                              "/usr/bin/chromium")}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(**options)  # type: ignore[arg-type]
+    with sync_playwright() as p:  # Debian's Chromium, or $NARCWATCH_CHROMIUM, as the crawler launches it
+        browser = p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)  # type: ignore[arg-type]
         try:
             page = browser.new_page(java_script_enabled=False)
             folder = html.resolve().parent.as_uri() + "/"

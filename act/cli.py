@@ -18,6 +18,7 @@ from narcwatch.models import Resource, ResourceKind, ResourceState
 
 if TYPE_CHECKING:
     from act.offline import Verdict
+    from act.packages import Built
     from crawlers.checks import Checker, CheckRound
 
 case_app = typer.Typer(no_args_is_help=True, help="Resources under cases (sites, channels, listings, vendor "
@@ -261,3 +262,76 @@ def _print_verdicts(verdicts: list[Verdict], out_dir: Path) -> None:
     flagged = sum(bool(v.flags) for v in verdicts)
     out.print(f"{len(verdicts):,} resources checked: {moved:,} changed state, {flagged:,} came back; now "
               + ", ".join(f"{n:,} {s}" for s, n in sorted(states.items())) + f". Evidence: {out_dir / 'runs'}")
+# ------------------------------------------------------------------ takedown packages, referral dossiers, verify
+def _print_built(built: Built, what: str) -> None:
+    for problem in built.problems:
+        err.print(Text(f"evidence problem: {problem}", style="bold red"))
+    out.print(f"{what}: {built.files} files, {built.records} evidence records"
+              + (f", [bold red]{len(built.problems)} evidence problems[/]" if built.problems else ""))
+    out.print(Text.assemble(("manifest SHA-256: ", "dim"), built.manifest_sha256), soft_wrap=True)
+    print(built.zip)
+
+
+def takedown(
+    resource: Annotated[str, typer.Argument(help="Resource id, as `case list` shows it.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder the package zip is written to.")] = Path("."),
+    evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="Where the crawl's WARC files are (a crawl "
+                                                        "--out folder); repeatable. The run record's folder is "
+                                                        "searched first.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Sources config, for a site's configured "
+                                                "mirrors.")] = None,
+    sender: Annotated[str | None, typer.Option(help="Who sends the notice (authority, unit, contact); default "
+                                               "$NARCWATCH_SENDER.")] = None,
+) -> None:
+    """A takedown package for one resource: its evidence records, screenshots, an HTML and PDF summary with the
+    abuse desk's fields and a notice, and a manifest; the resource's notes record it."""
+    from act.packages import PackageError, build_takedown
+    from index.cli import store_or_exit
+
+    with store_or_exit() as store:
+        try:
+            built = build_takedown(store, resource, out_dir, roots=evidence or [], config=config, sent_by=sender)
+        except (CaseError, PackageError) as exc:
+            raise _fail(exc) from None
+    _print_built(built, f"Takedown package for {resource}")
+    if built.problems:
+        raise typer.Exit(1)
+
+
+def referral(
+    actor: Annotated[str, typer.Argument(help="Actor id, or one of its accounts (site:name) or a vendor key.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder the dossier zip is written to.")] = Path("."),
+    evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="Where the crawl's WARC files are; "
+                                                        "repeatable.")] = None,
+) -> None:
+    """A referral dossier for one actor across sites: accounts, identifiers with where and when each was seen, the
+    links that join them with their evidence, listings, prices and volumes."""
+    from act.packages import PackageError, build_referral
+    from index.cli import store_or_exit
+
+    with store_or_exit() as store:
+        try:
+            built = build_referral(store, actor, out_dir, roots=evidence or [])
+        except PackageError as exc:
+            raise _fail(exc) from None
+    _print_built(built, f"Referral dossier for {actor}")
+    if built.problems:
+        raise typer.Exit(1)
+
+
+def verify(
+    package: Annotated[Path, typer.Argument(help="A package zip or its unpacked folder.")],
+) -> None:
+    """Check a takedown package or referral dossier: every file against its manifest, the manifest against its own
+    SHA-256, and every packaged WARC record against the digests it states."""
+    from act.packages import verify as verify_package
+
+    if not package.exists():
+        raise _fail(FileNotFoundError(f"{package} does not exist"))
+    result = verify_package(package)
+    if not result.ok:
+        err.print(Text(f"NOT verified: {package}: {len(result.problems)} problems", style="bold red"))
+        for problem in result.problems:
+            err.print(Text(f"  - {problem}", style="red"))
+        raise typer.Exit(1)
+    out.print(f"verified: {result.checked} files, manifest SHA-256 {result.manifest_sha256}", soft_wrap=True)

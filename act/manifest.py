@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,6 +76,7 @@ class Verification:
 
     package: str
     manifest: dict = field(default_factory=dict)
+    manifest_sha256: str | None = None  # of manifest.json as found: the package's fingerprint once verified
     checked: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -99,9 +101,10 @@ def verify_package(path: Path) -> Verification:
     if raw is None:
         result.problems.append(f"{MANIFEST} is missing: nothing to verify against")
         return result
+    result.manifest_sha256 = sha256_bytes(raw)
     if digest_line is None:
         result.problems.append(f"{MANIFEST_DIGEST} is missing: the manifest's own hash cannot be checked")
-    elif digest_line.decode("ascii", "replace").split()[:1] != [sha256_bytes(raw)]:
+    elif digest_line.decode("ascii", "replace").split()[:1] != [result.manifest_sha256]:
         result.problems.append(f"{MANIFEST} was changed: its SHA-256 is {sha256_bytes(raw)}, "
                                f"{MANIFEST_DIGEST} says {digest_line.decode('ascii', 'replace').split()[:1]}")
     try:
@@ -144,7 +147,7 @@ def _read_all(path: Path) -> Iterable[tuple[str, bytes]]:
             name = PurePosixPath(info.filename).as_posix()
             try:
                 out[name] = zf.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC mismatch, broken deflate
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:  # CRC, deflate
                 bad.append(f"{name}: the zip entry is damaged ({exc})")
     if bad:
         raise _CorruptMember("; ".join(bad), out)

@@ -111,8 +111,8 @@ def resource_item_ids(store: Store, resource: Resource) -> list[str]:
     if kind is ResourceKind.CHANNEL and not store.search(Query(entity=Entity.POST, filters={"site": [resource.ref]},
                                                                size=0)).total:
         field_name = "channel"
-    return [i for e in CRAWLED_ENTITIES for i in _ids(store, Query(entity=e, filters={field_name: [resource.ref]}))
-            if field_name == "site" or e is Entity.POST]
+    entities = CRAWLED_ENTITIES if field_name == "site" else (Entity.POST,)  # only posts have a channel
+    return [i for e in entities for i in _ids(store, Query(entity=e, filters={field_name: [resource.ref]}))]
 
 
 def actor_item_ids(store: Store, actor: dict) -> list[str]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from act.cli import case_app
+from act.cli import case_app, export
 from index.cli import actors, lookup, search
 from index.cli import app as index_app
 from narcwatch.runs import runs
@@ -32,6 +32,7 @@ app.command()(search)
 app.command()(lookup)
 app.command()(actors)
 app.command()(runs)
+app.command()(export)
 
 
 @app.command()

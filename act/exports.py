@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -164,10 +165,8 @@ def select_query(store: Store, text: str | None, filters: Mapping[str, list[str]
         except ValueError:
             continue  # a facet this entity does not have (a vendor has no substance): the others answer
         usable += 1
-        for doc in store.scan(query):
-            if len(ids) >= limit:
-                break
-            ids.append(doc["id"])
+        if len(ids) < limit:
+            ids += islice((doc["id"] for doc in store.scan(query)), limit - len(ids))
     if not usable:
         raise SelectionError(f"no listings, posts or vendors can be filtered by {', '.join(filters)}: "
                              "`narcwatch search --help` lists the filters")
@@ -187,7 +186,7 @@ def find_actor(store: Store, ref: str) -> dict:
         return actor
     wanted = ref.casefold()
     for a in store.scan(Query(entity=Entity.ACTOR)):
-        if a["id"].startswith(ref) and len(ref) >= 6 or any(
+        if (len(ref) >= 6 and a["id"].startswith(ref)) or any(
                 wanted in (m["key"].casefold(), m["name"].casefold()) for m in a.get("members") or []):
             return a
     site, _, name = ref.partition(":")

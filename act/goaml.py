@@ -185,13 +185,9 @@ def _fit(text: str, limit: int | None) -> str:
     return text
 
 
-def _date(when: datetime | str) -> str:
+def _date(when: datetime) -> str:
     """goAML's sql_date: a dateTime without offset, here always UTC."""
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when)
-    if when.tzinfo:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @lru_cache(maxsize=4)
@@ -211,6 +207,7 @@ def validate_report(report: Path, schema: Path) -> list[str]:
         return [f"the goAML schema {schema} cannot be loaded: {exc}"]
     problems = []
     for error in validator.iter_errors(str(report)):
-        where = error.path or "the report"
-        problems.append(f"{where}: {error.reason or error.message}")
+        found = error.obj if isinstance(error.obj, str) else None  # the offending value, when it is one
+        problems.append(f"{error.path or 'the report'}: {error.reason or error.message}"
+                        + (f" (found {found!r})" if found is not None else ""))
     return problems

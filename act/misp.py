@@ -41,7 +41,6 @@ def build_event(export: Export, config: Reporting) -> MISPEvent:
     event.threat_level_id = config.misp.threat_level_id
     event.analysis = config.misp.analysis
     event.set_date(datetime.now(UTC).date())
-    event.Orgc = None  # the receiving MISP sets its own organisation
     for tag in TAGS + ((CRYPTO_TAG,) if any(i.type == "crypto_address" for i in m.identifiers) else ()):
         event.add_tag(tag)
 

@@ -82,13 +82,12 @@ def build_bundle(export: Export, config: Reporting) -> stix2.v21.Bundle:
             domain = stix2.v21.DomainName(value=host)
             objects += [domain, *_indicator(f"[domain-name:value = {pattern_literal(host)}]", f"onion host {host}",
                                             f"Onion host of {site.name}", infra[site.name], site.first_seen,
-                                            common, "indicates")]
+                                            common)]
             objects.append(_relation(infra[site.name], "consists-of", domain, common))
         for url in site.urls:
             if (u := _host(url)) and u.endswith(".onion"):
                 objects += _indicator(f"[url:value = {pattern_literal(url)}]", f"site URL {url}",
-                                      f"Entry URL of {site.name}", infra[site.name], site.first_seen, common,
-                                      "indicates")
+                                      f"Entry URL of {site.name}", infra[site.name], site.first_seen, common)
 
     actors: dict[str, stix2.v21.ThreatActor] = {}
     for party in export.parties:
@@ -109,7 +108,7 @@ def build_bundle(export: Export, config: Reporting) -> stix2.v21.Bundle:
             objects += _indicator(f"[x-cryptocurrency-wallet:value = {pattern_literal(ident.normalized)}]",
                                   f"{ident.currency or 'crypto'} wallet {ident.normalized}",
                                   f"Payment address seen {len(ident.sightings)} times on {', '.join(ident.sites)}",
-                                  actor, ident.first_seen, common, "indicates")
+                                  actor, ident.first_seen, common)
 
     # stix2 refuses references to a custom observable unless custom content is allowed, so wallets are joined to
     # their actors through their indicators' patterns, not by reference.
@@ -159,12 +158,13 @@ def _note(party: Party, actor: stix2.v21.ThreatActor, common: dict) -> stix2.v21
                           content="\n".join(lines), object_refs=[actor.id], **common)
 
 
-def _indicator(pattern: str, name: str, description: str, target: object, first_seen: str | None, common: dict,
-               relation: str) -> list:
+def _indicator(pattern: str, name: str, description: str, target: object, first_seen: str | None,
+               common: dict) -> list:
+    """The indicator, and that it indicates `target` (an actor or infrastructure) when there is one."""
     indicator = stix2.v21.Indicator(id=_id("indicator", pattern), name=name, description=description,
                                     pattern=pattern, pattern_type="stix", indicator_types=["attribution"],
                                     valid_from=_when(first_seen) or common["created"], **common)
-    return [indicator] + ([_relation(indicator, relation, target, common)] if target is not None else [])
+    return [indicator] + ([_relation(indicator, "indicates", target, common)] if target is not None else [])
 
 
 def _relation(source: object, kind: str, target: object, common: dict) -> stix2.v21.Relationship:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -104,8 +105,11 @@ def test_goaml_report_of_a_case_validates_and_carries_its_wallet_and_vendor(
     assert wallet.findtext("currency_code") == "XXX"
     assert case["wallet"]["currency"] in wallet.findtext("institution_name")
     persons = root.findall("activity/report_parties/report_party/person")
-    aliases = {p.findtext("alias") for p in persons}
-    assert case["wallet"]["vendor"] in aliases
+    account = f"{case['wallet']['site']}:{case['wallet']['vendor']}"
+    assert account in wallet.findtext("comments")  # "Used by site:vendor"
+    named = re.compile(rf"(?<![\w-]){re.escape(account)}(?![\w-])")
+    holder = [p for p in persons if named.search(p.findtext("comments"))]  # one alias in goAML; every account named
+    assert len(holder) == 1 and holder[0].findtext("alias")
     assert all(p.findtext("first_name") == "Unknown" and "Legal name unknown" in p.findtext("comments")
                for p in persons)
     comments = " ".join(p.findtext("comments") or "" for p in root.iterfind("activity/report_parties/report_party"))

@@ -14,6 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from act.cases import NEXT, CaseBook, CaseError
+from act.exports import (
+    DEFAULT_LIMIT,
+    ExportFormat,
+    SelectionError,
+    select_actor,
+    select_case,
+    select_query,
+    write_export,
+)
+from act.reporting import DEFAULT_PATH as REPORTING_PATH
+from act.reporting import ReportingError, load_reporting
 from narcwatch.models import Resource, ResourceKind, ResourceState
 
 if TYPE_CHECKING:
@@ -335,3 +346,82 @@ def verify(
             err.print(Text(f"  - {problem}", style="red"))
         raise typer.Exit(1)
     out.print(f"verified: {result.checked} files, manifest SHA-256 {result.manifest_sha256}", soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------------------------------- FIU exports
+
+
+def export(
+    fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="goaml (goAML XML report), stix (STIX 2.1 "
+                                                "bundle), misp (MISP event JSON) or csv (identifiers and items).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="An empty or new folder for the export and its "
+                                          "manifest.")],
+    case: Annotated[str | None, typer.Option("--case", help="Every resource of this case.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="A linked actor: its id, or one of its accounts "
+                                              "(site:name).")] = None,
+    query: Annotated[str | None, typer.Option("--query", help='Search words over listings, posts and vendors, as '
+                                              '`narcwatch search` takes them ("" for everything).')] = None,
+    filters: Annotated[list[str] | None, typer.Option("--filter", help="facet=value, repeatable (site=market_a, "
+                                                      "substance=cocaine, class=drug_offer, currency=BTC).",
+                                                      show_default=False)] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most items a --query exports.")] = DEFAULT_LIMIT,
+    reporting: Annotated[Path, typer.Option("--reporting", help="Reporting entity and code lists (YAML).")] = (
+        REPORTING_PATH),
+    schema: Annotated[Path | None, typer.Option("--schema", help="goAML XSD to validate the report against "
+                                                "(default: goaml.schema of the reporting file).")] = None,
+) -> None:
+    """Export a case, an actor or a search for an FIU or a CTI platform: goAML, STIX 2.1, MISP or CSV, with a
+    manifest of SHA-256 hashes. A goAML report is validated when a schema is given; problems exit with code 1."""
+    from index.cli import store_or_exit
+
+    chosen = [name for name, value in (("--case", case), ("--actor", actor), ("--query", query)) if value is not None]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --case, --actor or --query"
+                                 + (f" (not {' and '.join(chosen)})" if chosen else ""))
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise _fail(ValueError(f"{out_dir} is not empty: an export's manifest covers its whole folder, so give a new "
+                               "or empty one"))
+    try:
+        config = load_reporting(reporting) if fmt is not ExportFormat.CSV else None
+        wanted = _filters(filters or [])
+        with store_or_exit() as store:
+            if case is not None:
+                selected = select_case(store, case)
+            elif actor is not None:
+                selected = select_actor(store, actor)
+            else:
+                selected = select_query(store, query, wanted, limit=limit)
+            written = write_export(selected, fmt, out_dir, config, schema=schema)
+    except (ReportingError, SelectionError, CaseError) as exc:
+        raise _fail(exc) from None
+    if selected.truncated:
+        err.print(Text(selected.truncated, style="yellow"))
+    table = Table(title=Text(f"{fmt.value} export of {selected.subject}"), title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for what, n in written.counts.items():
+        table.add_row(what, f"{n:,}")
+    out.print(table)
+    out.print(Text.assemble(("files: ", "dim"), ", ".join(str(out_dir / f) for f in written.files)), soft_wrap=True)
+    out.print(Text.assemble(("manifest SHA-256: ", "dim"), written.manifest_sha256), soft_wrap=True)
+    if written.problems:
+        err.print(Text(f"The report does not validate against the goAML schema ({len(written.problems):,} "
+                       "problems; the files are kept for inspection):", style="red"))
+        for problem in written.problems[:20]:
+            err.print(Text(f"  {problem}"))
+        if len(written.problems) > 20:
+            err.print(f"  … and {len(written.problems) - 20:,} more")
+        raise typer.Exit(1)
+    if fmt is ExportFormat.GOAML and (schema or (config and config.goaml.schema_)):
+        out.print(Text("The report validates against the goAML schema.", style="green"))
+
+
+def _filters(values: list[str]) -> dict[str, list[str]]:
+    """`facet=value` options as the store's filters: the same facet twice means either value."""
+    found: dict[str, list[str]] = {}
+    for value in values:
+        facet, sep, wanted = value.partition("=")
+        if not sep or not facet.strip() or not wanted.strip():
+            raise typer.BadParameter(f"--filter {value!r}: write it as facet=value, e.g. site=market_a")
+        found.setdefault(facet.strip(), []).append(wanted.strip())
+    return found

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from act.cli import case_app, referral, takedown, verify, verify_offline
+from act.cli import case_app, export, referral, takedown, verify, verify_offline
 from index.cli import actors, lookup, search
 from index.cli import app as index_app
 from narcwatch.runs import runs
@@ -36,6 +36,7 @@ app.command()(takedown)
 app.command()(referral)
 app.command()(verify)
 app.command("verify-offline")(verify_offline)
+app.command()(export)
 
 
 @app.command()

@@ -53,8 +53,22 @@ class Account:
         return f"{self.site}:{self.name}"
 
 
+class _SeenItems:
+    """First and last seen of whatever holds `items`: when its listings, posts and profiles were fetched."""
+
+    items: list[dict]
+
+    @property
+    def first_seen(self) -> str | None:
+        return min((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
+
+    @property
+    def last_seen(self) -> str | None:
+        return max((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
+
+
 @dataclass
-class Party:
+class Party(_SeenItems):
     """One operator: a linked actor (accounts joined by shared identifiers) or a single account."""
 
     id: str  # the actor's id, or the account key of a single account
@@ -71,17 +85,9 @@ class Party:
     def sites(self) -> list[str]:
         return sorted({a.site for a in self.accounts})
 
-    @property
-    def first_seen(self) -> str | None:
-        return min((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
-
-    @property
-    def last_seen(self) -> str | None:
-        return max((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
-
 
 @dataclass
-class Infrastructure:
+class Infrastructure(_SeenItems):
     """A site (market, shop, forum) or a channel the selected items were found on."""
 
     name: str
@@ -93,14 +99,6 @@ class Infrastructure:
     @property
     def onions(self) -> list[str]:
         return [h for h in self.hosts if h.endswith(".onion")]
-
-    @property
-    def first_seen(self) -> str | None:
-        return min((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
-
-    @property
-    def last_seen(self) -> str | None:
-        return max((i["seen_at"] for i in self.items if i.get("seen_at")), default=None)
 
 
 @dataclass

@@ -405,15 +405,18 @@ def export(
     out.print(Text.assemble(("files: ", "dim"), ", ".join(str(out_dir / f) for f in written.files)), soft_wrap=True)
     out.print(Text.assemble(("manifest SHA-256: ", "dim"), written.manifest_sha256), soft_wrap=True)
     if written.problems:
-        err.print(Text(f"The report does not validate against the goAML schema ({len(written.problems):,} "
-                       "problems; the files are kept for inspection):", style="red"))
+        err.print(Text(f"The export does not pass {written.validated_by} ({len(written.problems):,} problems; the "
+                       "files are kept for inspection):", style="red"))
         for problem in written.problems[:20]:
             err.print(Text(f"  {problem}"))
         if len(written.problems) > 20:
             err.print(f"  … and {len(written.problems) - 20:,} more")
         raise typer.Exit(1)
-    if fmt is ExportFormat.GOAML and (schema or (config and config.goaml.schema_)):
-        out.print(Text("The report validates against the goAML schema.", style="green"))
+    if written.validated_by:
+        out.print(Text(f"Valid: read back with {written.validated_by}.", style="green"))
+    else:
+        out.print(Text("Not validated: give the FIU's goAML schema (--schema or goaml.schema in the reporting "
+                       "configuration).", style="yellow"))
 
 
 def _filters(values: list[str]) -> dict[str, list[str]]:

@@ -368,7 +368,8 @@ class Written:
     files: list[str]
     counts: dict[str, int]
     manifest_sha256: str
-    problems: list[str] = field(default_factory=list)  # schema validation errors, in words
+    problems: list[str] = field(default_factory=list)  # what the receiver's validator refuses, in words
+    validated_by: str | None = None  # None: nothing to validate with (goAML without the FIU's schema)
 
 
 def _writers() -> dict[ExportFormat, Callable[[Export, Path, Reporting], dict[str, int]]]:
@@ -391,19 +392,52 @@ def write_export(export: Export, fmt: ExportFormat, folder: Path, config: Report
         raise ReportingError(f"a {fmt.value} export needs the reporting configuration (--reporting)")
     else:
         counts = _writers()[fmt](export, _ready(folder), config)
-    problems: list[str] = []
     schema = (schema or config.goaml.schema_) if fmt is ExportFormat.GOAML and config else None
-    if schema is not None:
-        from act.goaml import REPORT, validate_report
-
-        problems = validate_report(folder / REPORT, schema)
+    validated_by, problems = validate_export(folder, fmt, schema)
     counts = {**export.counts(), **counts}
     manifest = write_manifest(folder, kind=f"export-{fmt.value}", subject=export.subject,
                               meta={"counts": counts, **({"truncated": export.truncated} if export.truncated else {}),
                                     **({"schema": schema.name, "schema_problems": len(problems)} if schema else {})})
     digest = (folder / MANIFEST_DIGEST).read_text(encoding="ascii").split()[0]
     return Written(folder=folder, files=[f["path"] for f in manifest["files"]], counts=counts,
-                   manifest_sha256=digest, problems=problems)
+                   manifest_sha256=digest, problems=problems, validated_by=validated_by)
+
+
+def validate_export(folder: Path, fmt: ExportFormat, schema: Path | None = None) -> tuple[str | None, list[str]]:
+    """Read an export back the way its receiver will, and say with what and what is wrong: goAML against the FIU's
+    XSD (when there is one), STIX with stix2 (no custom content but the declared wallet observable), MISP with
+    pymisp, CSV with the csv module (no cell may start a formula)."""
+    if fmt is ExportFormat.GOAML:
+        from act.goaml import REPORT, validate_report
+
+        return (f"goAML schema {schema.name}", validate_report(folder / REPORT, schema)) if schema else (None, [])
+    if fmt is ExportFormat.STIX:
+        import stix2
+
+        from act.stix import BUNDLE
+
+        try:
+            stix2.parse((folder / BUNDLE).read_text(encoding="utf-8"), allow_custom=False)
+        except (stix2.exceptions.STIXError, ValueError) as exc:
+            return "stix2", [f"{BUNDLE}: {exc}"]
+        return "stix2", []
+    if fmt is ExportFormat.MISP:
+        from pymisp import MISPEvent
+
+        from act.misp import EVENT
+
+        try:
+            MISPEvent().load_file(str(folder / EVENT))
+        except Exception as exc:  # noqa: BLE001 - pymisp raises many kinds for a bad event; each is a problem
+            return "pymisp", [f"{EVENT}: {exc}"]
+        return "pymisp", []
+    problems = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for n, row in enumerate(csv.reader(fh), 1):
+                problems += [f"{path.name} row {n}: a cell starts a formula ({cell[:20]!r})" for cell in row
+                             if cell.lstrip(" ").startswith(_FORMULA_START)]
+    return "csv reader", problems
 
 
 def _ready(folder: Path) -> Path:

@@ -133,7 +133,7 @@ def test_a_broken_report_is_refused_by_the_schema_and_bad_codes_fail_the_export(
     proc = crawled_range.run("export", "goaml", "--case", CASE, "--out", str(tmp_path / "out"), "--schema", str(XSD),
                              "--reporting", str(tmp_path / "reporting.yaml"))
     assert proc.returncode == 1
-    assert "does not validate" in proc.stderr and "DARKNET" in proc.stderr
+    assert "does not pass goAML schema" in proc.stderr and "DARKNET" in proc.stderr
 
 
 # ---------------------------------------------------------------------------------------------------- STIX, MISP

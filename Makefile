@@ -31,8 +31,11 @@ $(OSLIB)/.stamp: index/testnode/pom.xml
 	@rm -rf $(OSLIB) && mvn -q -B -f index/testnode/pom.xml dependency:copy-dependencies -DoutputDirectory=$(abspath $(OSLIB))
 	@touch $@
 
+# The FIU's goAML schema validates the demo's goAML report; the reference copy is used where it exists.
+GOAML_XSD := $(wildcard ../shared/reference/goaml/goAMLSchema-5.0.1.xsd)
+
 demo: setup
-	$(VENV)/bin/narcwatch demo
+	$(VENV)/bin/narcwatch demo $(if $(GOAML_XSD),--goaml-schema $(GOAML_XSD))
 
 test: setup
 	@bash scripts/test.sh

@@ -44,14 +44,17 @@ def demo(
     seed: Annotated[int, typer.Option(help="The range's seed: the same seed serves the same sites and truth.")] = 7,
     listings: Annotated[int, typer.Option(min=50, help="Listings across the range's markets.")] = 2000,
     out: Annotated[Path, typer.Option("--out", "-o", help="Crawl output and the HTML report.")] = Path("demo-out"),
+    goaml_schema: Annotated[Path | None, typer.Option(help="The FIU's goAML XSD: the demo's goAML report is "
+                                                      "validated against it.")] = None,
 ) -> None:
     """The whole flow on the test range: start it, crawl every source (evidence, analysis, indexing into the
-    configured store, vendor linking), print what was found and how it scores against the ground truth, and write
-    an HTML report with charts and the vendor network."""
+    configured store, vendor linking), print what was found and how it scores against the ground truth, write
+    an HTML report with charts and the vendor network, then act on it: a case, takedown packages, a referral dossier
+    and FIU exports, each verified."""
     from narcwatch.demo import run_demo
 
     try:
-        run_demo(seed=seed, listings=listings, out=out)
+        run_demo(seed=seed, listings=listings, out=out, goaml_schema=goaml_schema)
     except RuntimeError as exc:
         Console(stderr=True).print(str(exc), markup=False)
         raise typer.Exit(1) from None

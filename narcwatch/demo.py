@@ -26,6 +26,7 @@ from rich.text import Text
 from index.linking import relink
 from index.schema import Entity
 from index.store import Query, Store
+from narcwatch.demo_act import Acted, act_on
 from narcwatch.report import ReportData, write_report
 from testsites.apps.common import RangeSettings
 from testsites.cli import sites_table
@@ -54,7 +55,8 @@ class Scores:
                 "linking precision": self.linking_precision, "linking recall": self.linking_recall}
 
 
-def run_demo(seed: int, listings: int, out: Path, config: Path | None = None) -> tuple[ReportData, Scores, Path]:
+def run_demo(seed: int, listings: int, out: Path, config: Path | None = None,
+             goaml_schema: Path | None = None) -> tuple[ReportData, Scores, Path]:
     world = World(seed=seed, listings=listings)
     crawl_out = out / "crawl"
     shutil.rmtree(crawl_out, ignore_errors=True)  # a demo starts from nothing; the store keeps earlier runs
@@ -79,11 +81,17 @@ def run_demo(seed: int, listings: int, out: Path, config: Path | None = None) ->
     with store_or_exit() as store:
         data, scores = summarize(store, run_id, report, truth, title=f"narcwatch demo — test range seed {seed}, "
                                  f"{listings:,} listings")
+        print_summary(data, scores)
+        shutil.rmtree(out / "act", ignore_errors=True)
+        with console.status("Acting on it: a case, takedown packages, a referral dossier, FIU exports…"):
+            acted = act_on(store, out / "act", crawl_out, data.actors, f"DEMO-{seed}", goaml_schema)
     path = write_report(data, out / "report.html")
     (out / "summary.json").write_text(json.dumps({"run_id": run_id, "seed": seed, "listings": listings,
                                                   "totals": data.totals, "by_site_category": data.by_site_category,
-                                                  "scores": asdict(scores)}, indent=2, ensure_ascii=False))
-    print_summary(data, scores)
+                                                  "scores": asdict(scores),
+                                                  "act": [{**asdict(a), "ok": a.ok} for a in acted]},
+                                                 indent=2, ensure_ascii=False))
+    print_acted(acted, goaml_schema)
     console.print(f"\nHTML report: {path} (figures also in {out / 'summary.json'})\n"
                   f"Crawl output (items, evidence, history): {crawl_out}\n"
                   f"Try: narcwatch search 'cocaine' · narcwatch lookup <address> · narcwatch changes --out {crawl_out}")
@@ -193,3 +201,16 @@ def print_summary(data: ReportData, scores: Scores) -> None:
         target = 0.99 if name.startswith("indexed") else 0.95
         checks.add_row(name, Text(f"{value:.3f}", style="green" if value >= target else "red"), f"≥ {target}")
     console.print(checks)
+
+
+def print_acted(acted: list[Acted], goaml_schema: Path | None) -> None:
+    table = Table(title=f"Acting on it: case, packages and FIU exports ({sum(a.ok for a in acted)} of {len(acted)} "
+                  "verify)", title_justify="left", expand=True)
+    for col in ("made", "checked with", "result", "where"):
+        table.add_column(col, overflow="fold")
+    for a in acted:
+        result = Text("verifies", style="green") if a.ok else Text("; ".join(a.problems[:3]), style="red")
+        table.add_row(Text(a.what), Text(a.check), result, Text(a.path))
+    console.print(table)
+    if goaml_schema is None:
+        console.print("The goAML report was not validated: give the FIU's schema with --goaml-schema.")

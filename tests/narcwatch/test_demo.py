@@ -24,8 +24,10 @@ class Tags(HTMLParser):
 
 def test_the_demo_crawls_analyses_indexes_and_links_the_range(tmp_path: Path) -> None:
     env = {**os.environ, "NARCWATCH_HOME": str(tmp_path / "home"), "COLUMNS": "160"}
-    proc = subprocess.run([sys.executable, "-m", "narcwatch.cli", "demo", "--out", str(tmp_path / "demo")], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=1200)
+    xsd = ROOT.parent / "shared" / "reference" / "goaml" / "goAMLSchema-5.0.1.xsd"
+    proc = subprocess.run([sys.executable, "-m", "narcwatch.cli", "demo", "--out", str(tmp_path / "demo"),
+                           "--goaml-schema", str(xsd)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1200)
     assert proc.returncode == 0, proc.stderr[-4000:]
     summary = json.loads((tmp_path / "demo" / "summary.json").read_text())
     scores = summary["scores"]
@@ -41,3 +43,10 @@ def test_the_demo_crawls_analyses_indexes_and_links_the_range(tmp_path: Path) ->
     parser.feed(report)
     assert "script" not in parser.tags and parser.tags.count("svg") >= 5
     assert "<script" not in report.lower()
+    # Acting on it: every package verifies and every export passes its receiver's validator (the goAML XSD too).
+    acted = summary["act"]
+    assert [a["what"].split(":")[0].split(" export")[0] for a in acted].count("takedown package") == 3
+    assert {a["check"] for a in acted} >= {"manifest + WARC digests", "goAML schema goAMLSchema-5.0.1.xsd + manifest",
+                                           "stix2 + manifest", "pymisp + manifest", "csv reader + manifest"}
+    assert all(a["ok"] for a in acted), [a for a in acted if not a["ok"]]
+    assert all(Path(a["path"]).exists() for a in acted) and "8 of 8 verify" in proc.stdout

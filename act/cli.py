@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +24,7 @@ from act.exports import (
     select_query,
     write_export,
 )
+from act.material import UnknownActor
 from act.reporting import DEFAULT_PATH as REPORTING_PATH
 from act.reporting import ReportingError, load_reporting
 from narcwatch.models import Resource, ResourceKind, ResourceState
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from act.offline import Verdict
     from act.packages import Built
     from crawlers.checks import Checker, CheckRound
+    from index.store import Store
 
 case_app = typer.Typer(no_args_is_help=True, help="Resources under cases (sites, channels, listings, vendor "
                        "accounts, wallets) and their lifecycle: identified → evidence_complete → referred → "
@@ -274,13 +277,24 @@ def _print_verdicts(verdicts: list[Verdict], out_dir: Path) -> None:
     out.print(f"{len(verdicts):,} resources checked: {moved:,} changed state, {flagged:,} came back; now "
               + ", ".join(f"{n:,} {s}" for s, n in sorted(states.items())) + f". Evidence: {out_dir / 'runs'}")
 # ------------------------------------------------------------------ takedown packages, referral dossiers, verify
-def _print_built(built: Built, what: str) -> None:
+def _package(build: Callable[[Store], Built], what: str) -> None:
+    """Build a package in the configured store, say what it holds and where; evidence problems exit 1."""
+    from act.packages import PackageError
+    from index.cli import store_or_exit
+
+    with store_or_exit() as store:
+        try:
+            built = build(store)
+        except (CaseError, PackageError, UnknownActor) as exc:
+            raise _fail(exc) from None
     for problem in built.problems:
         err.print(Text(f"evidence problem: {problem}", style="bold red"))
     out.print(f"{what}: {built.files} files, {built.records} evidence records"
               + (f", [bold red]{len(built.problems)} evidence problems[/]" if built.problems else ""))
     out.print(Text.assemble(("manifest SHA-256: ", "dim"), built.manifest_sha256), soft_wrap=True)
     print(built.zip)
+    if built.problems:
+        raise typer.Exit(1)
 
 
 def takedown(
@@ -296,17 +310,10 @@ def takedown(
 ) -> None:
     """A takedown package for one resource: its evidence records, screenshots, an HTML and PDF summary with the
     abuse desk's fields and a notice, and a manifest; the resource's notes record it."""
-    from act.packages import PackageError, build_takedown
-    from index.cli import store_or_exit
+    from act.packages import build_takedown
 
-    with store_or_exit() as store:
-        try:
-            built = build_takedown(store, resource, out_dir, roots=evidence or [], config=config, sent_by=sender)
-        except (CaseError, PackageError) as exc:
-            raise _fail(exc) from None
-    _print_built(built, f"Takedown package for {resource}")
-    if built.problems:
-        raise typer.Exit(1)
+    _package(lambda store: build_takedown(store, resource, out_dir, roots=evidence or [], config=config,
+                                          sent_by=sender), f"Takedown package for {resource}")
 
 
 def referral(
@@ -317,17 +324,9 @@ def referral(
 ) -> None:
     """A referral dossier for one actor across sites: accounts, identifiers with where and when each was seen, the
     links that join them with their evidence, listings, prices and volumes."""
-    from act.packages import PackageError, build_referral
-    from index.cli import store_or_exit
+    from act.packages import build_referral
 
-    with store_or_exit() as store:
-        try:
-            built = build_referral(store, actor, out_dir, roots=evidence or [])
-        except PackageError as exc:
-            raise _fail(exc) from None
-    _print_built(built, f"Referral dossier for {actor}")
-    if built.problems:
-        raise typer.Exit(1)
+    _package(lambda store: build_referral(store, actor, out_dir, roots=evidence or []), f"Referral dossier for {actor}")
 
 
 def verify(
@@ -392,7 +391,7 @@ def export(
             else:
                 selected = select_query(store, query, wanted, limit=limit)
             written = write_export(selected, fmt, out_dir, config, schema=schema)
-    except (ReportingError, SelectionError, CaseError) as exc:
+    except (ReportingError, SelectionError, CaseError, UnknownActor) as exc:
         raise _fail(exc) from None
     if selected.truncated:
         err.print(Text(selected.truncated, style="yellow"))

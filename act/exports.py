@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from act.cases import WALLET_TYPES, CaseBook
 from act.manifest import MANIFEST_DIGEST, write_manifest
-from act.material import IdentifierSeen, Material, actor_item_ids, gather, resource_item_ids
+from act.material import IdentifierSeen, Material, actor_item_ids, gather, resolve_actor, resource_item_ids
 from act.reporting import Reporting, ReportingError
 from index.schema import CRAWLED_ENTITIES, Entity
 from index.store import Query, Store
@@ -144,7 +144,7 @@ def select_case(store: Store, case: str) -> Export:
 def select_actor(store: Store, ref: str) -> Export:
     """A linked actor by its id or one of its accounts (site:name or a name); an account no actor holds is exported
     on its own."""
-    actor = find_actor(store, ref)
+    actor = resolve_actor(store, ref)
     members = ", ".join(m["key"] for m in actor["members"])
     return _shape(store, f"actor {actor['id'][:12]} ({members})", gather(store, actor_item_ids(store, actor)),
                   actors=[actor])
@@ -175,27 +175,6 @@ def select_query(store: Store, text: str | None, filters: Mapping[str, list[str]
     export = _shape(store, subject, gather(store, ids))
     export.truncated = truncated
     return export
-
-
-def find_actor(store: Store, ref: str) -> dict:
-    ref = ref.strip()
-    actor = store.get(Entity.ACTOR, ref)
-    if actor:
-        return actor
-    wanted = ref.casefold()
-    for a in store.scan(Query(entity=Entity.ACTOR)):
-        if (len(ref) >= 6 and a["id"].startswith(ref)) or any(
-                wanted in (m["key"].casefold(), m["name"].casefold()) for m in a.get("members") or []):
-            return a
-    site, _, name = ref.partition(":")
-    hits = store.search(Query(entity=Entity.VENDOR, filters={"site": [site], "name": [name]}, size=1)).hits \
-        if name else []
-    if hits:
-        doc = hits[0].doc
-        key = f"{doc['site']}:{doc['name']}"
-        return {"id": key, "members": [{"site": doc["site"], "name": doc["name"], "key": key}], "links": []}
-    raise SelectionError(f"no actor or vendor account {ref!r}: `narcwatch actors` lists the actors, "
-                         "and an account is given as site:name")
 
 
 # ---------------------------------------------------------------------------------------------------- shaping

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.linking import find_actor
 from index.schema import CRAWLED_ENTITIES, Entity
 from index.store import Query, Store
 from narcwatch.models import Resource, ResourceKind
@@ -123,6 +124,26 @@ def actor_item_ids(store: Store, actor: dict) -> list[str]:
         ids += _ids(store, Query(entity=Entity.LISTING, filters={"site": [member["site"]], "vendor": [member["name"]]}))
         ids += _ids(store, Query(entity=Entity.POST, filters={"site": [member["site"]], "author": [member["name"]]}))
     return list(dict.fromkeys(ids))
+
+
+class UnknownActor(ValueError):
+    """No actor and no account answers to what was asked; the message says how to name one."""
+
+
+def resolve_actor(store: Store, ref: str) -> dict:
+    """The actor `ref` names (`index.linking.find_actor`); an account no actor holds becomes a one-member actor, so a
+    lone vendor can still be referred and exported."""
+    if actor := find_actor(store, ref):
+        return actor
+    vendor = store.get(Entity.VENDOR, ref.strip())
+    site, _, name = (f"{vendor['site']}:{vendor['name']}" if vendor else ref.strip()).partition(":")
+    if name and any(store.search(Query(entity=e, filters={"site": [site], f: [name]}, size=0)).total
+                    for e, f in ((Entity.VENDOR, "name"), (Entity.LISTING, "vendor"), (Entity.POST, "author"))):
+        key = f"{site}:{name}"
+        return {"id": f"account:{key}", "members": [{"site": site, "name": name, "key": key}], "links": [],
+                "weak": []}
+    raise UnknownActor(f"no actor or account {ref!r}: `narcwatch actors` lists the actors; give an actor id or an "
+                       "account as site:name, or a vendor key (site:vendor:name)")
 
 
 def gather(store: Store, item_ids: Sequence[str]) -> Material:

@@ -27,13 +27,12 @@ from act.manifest import (
     write_manifest,
     zip_folder,
 )
-from act.material import Material, actor_item_ids, gather, resource_item_ids
+from act.material import Material, actor_item_ids, gather, resolve_actor, resource_item_ids
 from act.notice import abuse_fields, load_mirrors, notice_text, sender
 from act.records import PackedEvidence, pack_evidence
 from act.render import html_to_pdf, render_html, utc
 from crawlers.evidence import verify_warc
-from index.schema import Entity
-from index.store import Query, Store
+from index.store import Store
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -84,30 +83,6 @@ def build_takedown(store: Store, resource_id: str, out: Path, *, roots: Sequence
         note += f"; {len(built.problems)} evidence problems (see the package summary)"
     book.annotate(resource.id, note)
     return built
-
-
-def resolve_actor(store: Store, ref: str) -> dict:
-    """The actor document for an actor id, a member account key (site:name) or a vendor key (site:vendor:id); an
-    account linked to nobody becomes a one-member actor so it still gets a dossier."""
-    ref = ref.strip()
-    if doc := store.get(Entity.ACTOR, ref):
-        return doc
-    keys = [ref]
-    vendor = store.get(Entity.VENDOR, ref)
-    if vendor:
-        keys.insert(0, f"{vendor['site']}:{vendor['name']}")
-    for key in keys:
-        hits = store.search(Query(entity=Entity.ACTOR, filters={"member_keys": [key]}, size=1)).hits
-        if hits:
-            return hits[0].doc
-    site, _, name = keys[0].partition(":")
-    if name and any(store.search(Query(entity=e, filters={"site": [site], f: [name]}, size=0)).total
-                    for e, f in ((Entity.VENDOR, "name"), (Entity.LISTING, "vendor"), (Entity.POST, "author"))):
-        key = f"{site}:{name}"
-        return {"id": f"account:{key}", "members": [{"site": site, "name": name, "key": key}], "links": [],
-                "weak": []}
-    raise PackageError(f"no actor or account {ref!r}: give an actor id or an account as `narcwatch actors` shows "
-                       "them (site:name), or a vendor key (site:vendor:name)")
 
 
 def build_referral(store: Store, actor_ref: str, out: Path, *, roots: Sequence[Path] = ()) -> Built:

@@ -306,3 +306,19 @@ def relink(store: Store, rules: LinkRules = DEFAULT_RULES) -> tuple[Linking, lis
     store.delete(Entity.ACTOR, stale)
     store.refresh()
     return linking, docs
+
+
+def find_actor(store: Store, ref: str) -> dict | None:
+    """The actor an analyst means: its id (or the first characters of it `narcwatch actors` shows), one of its
+    accounts as site:name or by name alone, or a vendor profile's key; None when no actor holds it."""
+    ref = ref.strip()
+    if doc := store.get(Entity.ACTOR, ref):
+        return doc
+    wanted = {ref.casefold()}
+    if vendor := store.get(Entity.VENDOR, ref):
+        wanted.add(f"{vendor['site']}:{vendor['name']}".casefold())
+    for actor in store.scan(Query(entity=Entity.ACTOR)):
+        if (len(ref) >= 6 and actor["id"].startswith(ref)) or any(
+                wanted & {m["key"].casefold(), m["name"].casefold()} for m in actor.get("members") or []):
+            return actor
+    return None

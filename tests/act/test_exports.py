@@ -285,7 +285,7 @@ def test_selections_that_cannot_be_made_are_told_plainly(crawled_range: Crawled,
     proc = crawled_range.run("export", "csv", "--case", CASE, "--query", "x", "--out", str(tmp_path / "b"))
     assert proc.returncode == 2 and "exactly one of" in proc.stderr
     proc = crawled_range.run("export", "csv", "--actor", "nobody:at-all", "--out", str(tmp_path / "c"))
-    assert proc.returncode == 2 and "no actor or vendor account" in proc.stderr
+    assert proc.returncode == 2 and "no actor or account" in proc.stderr
     proc = crawled_range.run("export", "csv", "--query", "", "--filter", "site", "--out", str(tmp_path / "d"))
     assert proc.returncode == 2 and "facet=value" in proc.stderr
 

@@ -15,7 +15,7 @@ from opensearchpy import OpenSearch
 
 from index import schema
 from index.engine import EngineStore, connect, public_url
-from index.schema import Entity, Field, Kind
+from index.schema import SCHEMA_VERSIONS, Entity, Field, Kind
 from index.store import Query, SchemaConflict, StoreConfig
 from index.testnode import SearchCluster, free_ports
 
@@ -51,7 +51,7 @@ def listing(n: int, **extra: object) -> dict:
 def test_names_templates_and_a_strict_mapping_made_from_the_schema(tmp_path: Path, search_node: SearchCluster,
                                                                     raw: OpenSearch, prefix: str) -> None:
     with EngineStore(config(tmp_path, prefix, search_node.urls)) as store:
-        assert store.ensure_schema() == [f"created {e.value} v1" for e in Entity]
+        assert store.ensure_schema() == [f"created {e.value} v{SCHEMA_VERSIONS[e]}" for e in Entity]
         assert store.ensure_schema() == []
         assert store.stats().entities["listing"].location == f"{prefix}-listing-v1"
     assert list(raw.indices.get_alias(name=f"{prefix}-listing")) == [f"{prefix}-listing-v1"]

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from warcio.archiveiterator import ArchiveIterator
 
 from act.material import EvidenceFiles, Material
-from crawlers.evidence import _digest_problems, _Member, _members
+from crawlers.evidence import WarcMember, evidence_problems, read_members
+from narcwatch.models import Evidence
 
 WARC_NAME = "evidence/records.warc.gz"
 SCREENSHOT_DIR = "screenshots"
@@ -66,11 +68,11 @@ class _FileIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.by_id: dict[str, _Member] = {}
-        self.concurrent: dict[str, list[_Member]] = {}
+        self.by_id: dict[str, WarcMember] = {}
+        self.concurrent: dict[str, list[WarcMember]] = {}
         self.problem: str | None = None
         with path.open("rb") as fh:
-            for member in _members(fh):
+            for member in read_members(fh):
                 if member.problem:
                     self.problem = member.problem
                 if member.headers is None:
@@ -79,7 +81,7 @@ class _FileIndex:
                 if to := member.headers.get_header("WARC-Concurrent-To"):
                     self.concurrent.setdefault(to, []).append(member)
 
-    def related(self, response: _Member, kind: str) -> _Member | None:
+    def related(self, response: WarcMember, kind: str) -> WarcMember | None:
         """The request record or screenshot resource record written with a response."""
         for m in self.concurrent.get(response.record_id or "", []):
             assert m.headers is not None
@@ -143,35 +145,17 @@ def pack_evidence(material: Material, roots: Iterable[Path], folder: Path) -> Pa
     return packed
 
 
-def _check(doc: dict, member: _Member | None, index: _FileIndex) -> list[str]:
+def _check(doc: dict, member: WarcMember | None, index: _FileIndex) -> list[str]:
     """The ways a stored record differs from what the store recorded at crawl time (nothing: it is intact)."""
     if member is None or member.headers is None or member.block is None:
         damage = f" ({index.problem})" if index.problem else ""
         return [f"{index.path.name} holds no readable record with this id{damage}"]
-    problems = [member.problem] if member.problem else []
-    for what, expected, actual in (("offset", doc.get("offset"), member.offset),
-                                   ("compressed length", doc.get("length"), member.length)):
-        if expected is not None and expected != actual:
-            problems.append(f"{what} is {actual}, the store says {expected}")
-    if (uri := member.headers.get_header("WARC-Target-URI")) != doc.get("url"):
-        problems.append(f"the record is for {uri}, the store says {doc.get('url')}")
-    for what, expected, actual in (("payload", doc.get("payload_sha256"), member.block.payload_sha256),
-                                   ("block", doc.get("block_sha256"), member.block.block_sha256)):
-        if actual != expected:
-            problems.append(f"{what} SHA-256 is {actual}, the store recorded {expected}")
-    problems += _digest_problems(member.headers, member.block)
-    if shot_id := doc.get("screenshot_record_id"):
-        shot = index.by_id.get(shot_id)
-        if shot is None or shot.block is None or shot.headers is None:
-            problems.append(f"screenshot record {shot_id} is not in {index.path.name}")
-        else:
-            if shot.block.block_sha256 != doc.get("screenshot_sha256"):
-                problems.append(f"screenshot SHA-256 is {shot.block.block_sha256}, the store recorded "
-                                f"{doc.get('screenshot_sha256')}")
-            if shot.headers.get_header("WARC-Concurrent-To") != doc["id"]:
-                problems.append(f"screenshot record {shot_id} does not belong to this response")
-            problems += [f"screenshot: {p}" for p in _digest_problems(shot.headers, shot.block)]
-    return problems
+    try:
+        evidence = Evidence.model_validate({**doc, "record_id": doc["id"]})
+    except ValidationError as exc:
+        return [f"the store's evidence record is incomplete ({exc.error_count()} fields missing or malformed)"]
+    shot = index.by_id.get(evidence.screenshot_record_id) if evidence.screenshot_record_id else None
+    return evidence_problems(evidence, member, shot)
 
 
 def _save_screenshot(member: bytes, folder: Path) -> str:

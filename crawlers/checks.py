@@ -18,11 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
-from scrapy.utils.project import get_project_settings
 
 from crawlers.config import Secrets, Source
-from crawlers.report import CrawlReport
-from crawlers.run import _new_run_id, source_settings
+from crawlers.run import _new_run_id, base_settings, source_report, source_settings
 from crawlers.spiders.check import CheckSpider, Probe
 
 # A check fetches only the URLs it is given: no items, no page cap of a full crawl (the list bounds it).
@@ -47,10 +45,7 @@ class Checker:
     def __init__(self, out: Path, secrets: Secrets) -> None:
         self.out, self.secrets = out, secrets
         out.mkdir(parents=True, exist_ok=True)
-        self.base = get_project_settings()
-        self.base.setmodule("crawlers.settings", priority="project")
-        self.base.setdict({"LOG_FILE": str(out / "checks.log"), "LOG_FILE_APPEND": True,
-                           "LOG_INSTALL_ROOT_HANDLER": True}, priority="cmdline")
+        self.base = base_settings(out / "checks.log")
         self.process = AsyncCrawlerProcess(self.base)
 
     async def probe(self, targets: list[tuple[Source, list[str]]]) -> CheckRound:
@@ -70,17 +65,10 @@ class Checker:
             tasks.append(self.process.crawl(crawler, source=source, urls=urls, secrets=self.secrets))
         results = await asyncio.gather(*tasks, return_exceptions=True)
         for (name, crawler), result in zip(crawlers.items(), results, strict=True):
-            report = CrawlReport.of(crawler).to_dict()
-            report["source"] = name
-            if isinstance(result, BaseException):
-                report["finish_reason"] = "failed"
-                report["errors"]["crawler failed"] = 1
-            spider = crawler.spider
-            if isinstance(spider, CheckSpider):
-                found.probes.update(spider.probes)
-            report["evidence_files"] = sorted(p.name for p in (found.run_dir / "evidence").glob(
-                f"{run_id}-{name}-*.warc.gz"))
-            found.reports[name] = report
+            if isinstance(crawler.spider, CheckSpider):
+                found.probes.update(crawler.spider.probes)
+            failed = result if isinstance(result, BaseException) else None
+            found.reports[name] = source_report(crawler, name, found.run_dir, run_id, failed)
         found.finished_at = datetime.now(UTC)
         (found.run_dir / "report.json").write_text(json.dumps(
             {"run_id": run_id, "kind": "offline check", "sources": found.reports}, indent=2, ensure_ascii=False))

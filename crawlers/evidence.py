@@ -411,7 +411,9 @@ def _read_block(stream: IO[bytes], http: bool) -> _Block:
 
 
 @dataclass(frozen=True)
-class _Member:
+class WarcMember:
+    """One gzip member of a WARC file (one record, when intact): where it is, its headers and its recomputed hashes."""
+
     offset: int
     length: int
     headers: StatusAndHeaders | None  # WARC headers of its record; None when the member could not be parsed
@@ -423,7 +425,7 @@ class _Member:
         return self.headers.get_header("WARC-Record-ID") if self.headers else None
 
 
-def _read_member(fh: IO[bytes]) -> _Member:
+def _read_member(fh: IO[bytes]) -> WarcMember:
     offset = fh.tell()
     member = _GzipMember(fh)
     headers = block = problem = None
@@ -447,10 +449,10 @@ def _read_member(fh: IO[bytes]) -> _Member:
         stated = headers.get_header("Content-Length")
         if stated != str(block.size):
             problem = f"record at offset {offset} has {block.size} block bytes but Content-Length says {stated}"
-    return _Member(offset, fh.tell() - offset, headers, block, problem)
+    return WarcMember(offset, fh.tell() - offset, headers, block, problem)
 
 
-def _members(fh: IO[bytes]) -> Iterator[_Member]:
+def read_members(fh: IO[bytes]) -> Iterator[WarcMember]:
     """Every member from the current position to the end; stops after one whose end cannot be known."""
     size = os.fstat(fh.fileno()).st_size
     while fh.tell() < size:
@@ -493,7 +495,7 @@ def verify_warc(path: Path) -> WarcCheck:
     """Recompute every record's SHA-256 digests; damage (e.g. a record cut by kill -9) is reported, not raised."""
     check = WarcCheck()
     with path.open("rb") as fh:
-        for member in _members(fh):
+        for member in read_members(fh):
             if member.headers is not None and member.block is not None and not member.problem:
                 check.records += 1
                 record = f"{path.name}: record {member.record_id} at offset {member.offset}"
@@ -517,27 +519,39 @@ def verify_evidence(directory: Path, evidence: Evidence) -> None:
             raise EvidenceError(f"{where}: {member.problem}")
         if member.record_id != evidence.record_id:
             raise EvidenceError(f"{where}: found record {member.record_id} there instead")
-        problems = [member.problem] if member.problem else []
-        if member.length != evidence.length:
-            problems.append(f"record is {member.length} compressed bytes long, the evidence says {evidence.length}")
-        if (uri := member.headers.get_header("WARC-Target-URI")) != evidence.url:
-            problems.append(f"record is for {uri}, the evidence is for {evidence.url}")
-        for what, expected, actual in (
-            ("payload", evidence.payload_sha256, member.block.payload_sha256),
-            ("block", evidence.block_sha256, member.block.block_sha256),
-        ):
-            if actual != expected:
-                problems.append(f"{what} SHA-256 is {actual}, the evidence says {expected}")
-        problems += _digest_problems(member.headers, member.block)
+        shot = None
         if evidence.screenshot_record_id:
-            problems += _screenshot_problems(fh, evidence)
+            fh.seek(0)
+            shot = next((m for m in read_members(fh) if m.record_id == evidence.screenshot_record_id), None)
+        problems = evidence_problems(evidence, member, shot)
     if problems:
         raise EvidenceError(f"{where}: " + "; ".join(problems))
 
 
-def _screenshot_problems(fh: IO[bytes], evidence: Evidence) -> list[str]:
-    fh.seek(0)
-    shot = next((m for m in _members(fh) if m.record_id == evidence.screenshot_record_id), None)
+def evidence_problems(evidence: Evidence, member: WarcMember, shot: WarcMember | None) -> list[str]:
+    """How a response record read back from its file (and its screenshot record, when the evidence names one)
+    differs from what the evidence recorded at crawl time; nothing when it is intact."""
+    assert member.headers is not None and member.block is not None
+    problems = [member.problem] if member.problem else []
+    if member.offset != evidence.offset:
+        problems.append(f"record is at offset {member.offset}, the evidence says {evidence.offset}")
+    if member.length != evidence.length:
+        problems.append(f"record is {member.length} compressed bytes long, the evidence says {evidence.length}")
+    if (uri := member.headers.get_header("WARC-Target-URI")) != evidence.url:
+        problems.append(f"record is for {uri}, the evidence is for {evidence.url}")
+    for what, expected, actual in (
+        ("payload", evidence.payload_sha256, member.block.payload_sha256),
+        ("block", evidence.block_sha256, member.block.block_sha256),
+    ):
+        if actual != expected:
+            problems.append(f"{what} SHA-256 is {actual}, the evidence says {expected}")
+    problems += _digest_problems(member.headers, member.block)
+    if evidence.screenshot_record_id:
+        problems += _screenshot_problems(shot, evidence)
+    return problems
+
+
+def _screenshot_problems(shot: WarcMember | None, evidence: Evidence) -> list[str]:
     name = f"screenshot record {evidence.screenshot_record_id}"
     if shot is None or shot.headers is None or shot.block is None:
         return [f"{name} not found in the file"]

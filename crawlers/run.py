@@ -104,6 +104,29 @@ def source_settings(base: Settings, source: Source, *, out: Path, run_dir: Path,
     return settings
 
 
+def base_settings(log_file: Path) -> Settings:
+    """The project's settings, with Scrapy's log appended to `log_file` (a resumed run, or rounds of checks, add to
+    it)."""
+    base = get_project_settings()
+    base.setmodule("crawlers.settings", priority="project")
+    base.setdict({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True, "LOG_INSTALL_ROOT_HANDLER": True},
+                 priority="cmdline")
+    return base
+
+
+def source_report(crawler: Crawler, name: str, run_dir: Path, run_id: str, failed: BaseException | None) -> dict:
+    """One source's crawl report: its statistics, why its crawler failed if it could not even start (instead of an
+    empty report), and its evidence files."""
+    report = CrawlReport.of(crawler).to_dict()
+    report["source"] = name
+    if failed is not None:
+        report["finish_reason"] = "failed"
+        report["errors"]["crawler failed"] = 1
+        report["examples"]["crawler failed"] = [{"url": "", "message": f"{type(failed).__name__}: {failed}"}]
+    report["evidence_files"] = sorted(p.name for p in (run_dir / "evidence").glob(f"{run_id}-{name}-*.warc.gz"))
+    return report
+
+
 def crawl(sources: list[Source], *, out: Path, secrets: Secrets, console: Console | None = None,
           overrides: dict[str, Any] | None = None, progress: bool = True) -> RunResult:
     """Crawl the sources into `out`; resumes the previous run if it did not finish."""
@@ -116,10 +139,7 @@ def crawl(sources: list[Source], *, out: Path, secrets: Secrets, console: Consol
     run_dir = out / "runs" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
 
-    base = get_project_settings()
-    base.setmodule("crawlers.settings", priority="project")
-    base.setdict({"LOG_FILE": str(run_dir / "crawl.log"), "LOG_FILE_APPEND": True, "LOG_INSTALL_ROOT_HANDLER": True},
-                 priority="cmdline")
+    base = base_settings(run_dir / "crawl.log")
     process = AsyncCrawlerProcess(base)
     crawlers: dict[str, Crawler] = {}
     running: dict[str, Any] = {}
@@ -138,16 +158,10 @@ def crawl(sources: list[Source], *, out: Path, secrets: Secrets, console: Consol
 
     result = RunResult(run_id=run_id, run_dir=run_dir, resumed=resumed)
     for name, crawler in crawlers.items():
-        report = CrawlReport.of(crawler).to_dict()
-        report["source"] = name
         failed = _crawl_exception(running[name])
-        if failed is not None:  # the crawler could not even start: say why instead of an empty report
-            report["finish_reason"] = "failed"
-            report["errors"]["crawler failed"] = 1
-            report["examples"]["crawler failed"] = [{"url": "", "message": f"{type(failed).__name__}: {failed}"}]
+        if failed is not None:
             console.print(f"[red]{name}: the crawler failed: {type(failed).__name__}: {failed}[/]")
-        report["evidence_files"] = sorted(p.name for p in (run_dir / "evidence").glob(f"{run_id}-{name}-*.warc.gz"))
-        result.reports[name] = report
+        result.reports[name] = source_report(crawler, name, run_dir, run_id, failed)
     (run_dir / "report.json").write_text(json.dumps(
         {"run_id": run_id, "resumed": resumed, "sources": result.reports}, indent=2, ensure_ascii=False))
     _finish_run(out, run_id, result.ok)

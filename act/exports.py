@@ -26,7 +26,6 @@ from index.store import Query, Store
 from narcwatch.models import Resource, ResourceKind
 
 DEFAULT_LIMIT = 10_000  # items a query may select before the export stops and says so
-CHANNEL_SITES = ("channels",)  # sources whose posts belong to a channel named by the post, not to the source
 
 
 class ExportFormat(StrEnum):
@@ -236,7 +235,7 @@ def _actors_of(store: Store, accounts: Mapping[str, Account]) -> list[dict]:
 def _infrastructure(material: Material) -> list[Infrastructure]:
     groups: dict[tuple[str, str], list[dict]] = {}
     for item in material.items:
-        if item.get("site") in CHANNEL_SITES and item.get("channel"):
+        if item.get("kind") == "post" and item.get("channel"):  # only channel crawls name a post's channel
             groups.setdefault((item["channel"], ResourceKind.CHANNEL.value), []).append(item)
         elif item.get("site"):
             groups.setdefault((item["site"], ResourceKind.SITE.value), []).append(item)

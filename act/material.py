@@ -100,29 +100,34 @@ def resource_item_ids(store: Store, resource: Resource) -> list[str]:
         return [resource.ref]
     if kind is ResourceKind.VENDOR:
         doc = store.get(Entity.VENDOR, resource.ref)
-        ids = [resource.ref]
-        if doc is not None:
-            ids += _ids(store, Query(entity=Entity.LISTING, filters={"site": [doc["site"]], "vendor": [doc["name"]]}))
-            ids += _ids(store, Query(entity=Entity.POST, filters={"site": [doc["site"]], "author": [doc["name"]]}))
+        ids = [resource.ref, *(account_item_ids(store, doc["site"], doc["name"]) if doc else [])]
         return list(dict.fromkeys(ids))
     if kind is ResourceKind.WALLET:
         sightings = store.scan(Query(entity=Entity.IDENTIFIER, filters={"normalized": [resource.ref]}))
         return list(dict.fromkeys(s["item_id"] for s in sightings))
-    field_name = "site"
-    if kind is ResourceKind.CHANNEL and not store.search(Query(entity=Entity.POST, filters={"site": [resource.ref]},
-                                                               size=0)).total:
-        field_name = "channel"
-    entities = CRAWLED_ENTITIES if field_name == "site" else (Entity.POST,)  # only posts have a channel
+    field_name, entities = scope(resource)
     return [i for e in entities for i in _ids(store, Query(entity=e, filters={field_name: [resource.ref]}))]
+
+
+def scope(resource: Resource) -> tuple[str, tuple[Entity, ...]]:
+    """The field a site or channel resource selects its items by, and the entities that have it: a channel named by
+    its handle is the posts of that channel (only channel crawls name one); a site, or a channel source, is
+    everything crawled from that source."""
+    if resource.kind is ResourceKind.CHANNEL and resource.ref != resource.site:
+        return "channel", (Entity.POST,)
+    return "site", CRAWLED_ENTITIES
+
+
+def account_item_ids(store: Store, site: str, name: str) -> list[str]:
+    """One account's vendor profile, listings and posts on its site."""
+    return [*_ids(store, Query(entity=Entity.VENDOR, filters={"site": [site], "name": [name]})),
+            *_ids(store, Query(entity=Entity.LISTING, filters={"site": [site], "vendor": [name]})),
+            *_ids(store, Query(entity=Entity.POST, filters={"site": [site], "author": [name]}))]
 
 
 def actor_item_ids(store: Store, actor: dict) -> list[str]:
     """Every item of every account of a linked actor: vendor profiles, their listings, their posts."""
-    ids: list[str] = []
-    for member in actor.get("members") or []:
-        ids += _ids(store, Query(entity=Entity.VENDOR, filters={"site": [member["site"]], "name": [member["name"]]}))
-        ids += _ids(store, Query(entity=Entity.LISTING, filters={"site": [member["site"]], "vendor": [member["name"]]}))
-        ids += _ids(store, Query(entity=Entity.POST, filters={"site": [member["site"]], "author": [member["name"]]}))
+    ids = (i for m in actor.get("members") or [] for i in account_item_ids(store, m["site"], m["name"]))
     return list(dict.fromkeys(ids))
 
 

@@ -100,13 +100,15 @@ def _site(resource: Resource, material: Material, packed: PackedEvidence, config
     hosts = sorted({*seen, *config_hosts})
     hosting = []
     for host in hosts:
-        if host.endswith(".onion"):  # the address the crawler connected to was its Tor proxy, not the server
-            detail, ips[host] = ONION_HOSTING, []
-        elif ips.get(host):
-            detail = "server address(es) the crawler connected to: " + ", ".join(ips[host])
+        # For an onion the address the crawler connected to was its Tor proxy, not the server.
+        found = [] if host.endswith(".onion") else ips.get(host, [])
+        if host.endswith(".onion"):
+            detail = ONION_HOSTING
+        elif found:
+            detail = "server address(es) the crawler connected to: " + ", ".join(found)
         else:
             detail = "no server address was recorded for this host"
-        hosting.append({"host": host, "ip_addresses": ips.get(host, []), "detail": detail})
+        hosting.append({"host": host, "ip_addresses": found, "detail": detail})
     return {"hostnames": seen,
             "mirrors": [{"host": h, "seen_in_crawl": h in seen, "configured": h in config_hosts} for h in hosts],
             "mirrors_note": config_note, "hosting": hosting}

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from act.cases import WATCHED, CaseBook, CaseError
+from act.material import scope
 from crawlers.checks import Checker, CheckRound
 from crawlers.config import Source
 from crawlers.spiders.channel import channel_page
@@ -234,8 +235,7 @@ def store_comebacks(store: Store, resource: Resource) -> list[str]:
         seen = [{"id": h.doc["item_id"], "url": h.doc.get("url"), "run_id": h.doc.get("run_id")} for h in hits]
         return [f"wallet seen again after verification in {_where(seen)}"] if seen else []
     if kind in (ResourceKind.SITE, ResourceKind.CHANNEL):
-        name = "channel" if kind is ResourceKind.CHANNEL and ref != resource.site else "site"
-        entities = (Entity.POST,) if name == "channel" else (Entity.LISTING, Entity.POST, Entity.VENDOR)
+        name, entities = scope(resource)
         docs = [d for e in entities for d in _seen_since(store, e, {name: [ref]}, since)]
         return [_seen_flag(resource, kind.value, docs)] if docs else []
     return _vendor_comebacks(store, resource, since)

@@ -112,7 +112,8 @@ def load_reporting(path: Path = DEFAULT_PATH) -> Reporting:
     try:
         config = Reporting.model_validate(raw or {})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'the whole file'}: {e['msg']}"
+                             for e in exc.errors())
         raise ReportingError(f"{path}: {problems}") from None
     if config.goaml.schema_ is not None and not config.goaml.schema_.is_absolute():
         config.goaml.schema_ = path.parent / config.goaml.schema_
